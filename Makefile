@@ -1,0 +1,48 @@
+# btc-realtime: the operator's commands. `make help` lists them.
+SHELL := /bin/bash
+export BTC_PROFILE ?= full
+CTL := supervisorctl -c supervisord.conf
+
+.PHONY: help setup up demo down status test test-unit test-integration lint format check bench kibana-import clean
+
+help: ## this list
+	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
+
+setup: ## install everything (Debian packages, Bun, npm deps, Kafka and Elasticsearch from Maven Central)
+	@bash scripts/setup/install.sh
+
+up: ## start the clusters of BTC_PROFILE, wait until ready, create topics and indices, start the pipeline (live sources)
+	@SOURCE_MODE=$${SOURCE_MODE:-live} bash scripts/setup/up.sh
+
+demo: setup ## the whole platform on simulated data (no internet needed)
+	@SOURCE_MODE=simulate bash scripts/setup/up.sh
+
+down: ## stop every program and supervisord
+	@if $(CTL) pid >/dev/null 2>&1; then $(CTL) stop all && $(CTL) shutdown; else echo "supervisord is not running"; fi
+
+status: ## the truth about the clusters and the pipeline
+	@bun scripts/setup/status.ts
+
+lint: ## format check, lint, type-check
+	@bunx biome ci .
+	@bunx tsc --noEmit -p .
+
+format: ## format the code in place
+	@bunx biome check --write .
+
+test-unit: ## unit tests (no cluster)
+	@bun test scripts
+
+test-integration: ## integration tests against real Kafka and Elasticsearch (started here, profile full)
+	@bash tests/run-integration.sh
+
+test: lint test-unit test-integration ## everything CI runs
+
+bench: ## throughput of the pipeline as ratios of this machine's own ceilings
+	@bun scripts/tools/bench.ts
+
+kibana-import: ## send kibana-export.ndjson to KIBANA_URL's saved-objects import API
+	@bun scripts/setup/kibana-import.ts
+
+clean: down ## stop and delete the data of the profile (var/data/$(BTC_PROFILE)); installs are kept
+	rm -rf var/data/$(BTC_PROFILE)/kafka-* && for d in var/data/$(BTC_PROFILE)/es-*; do rm -rf $$d/data $$d/config $$d/logs; done

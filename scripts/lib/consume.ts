@@ -1,0 +1,125 @@
+// The consumption loop of every bolt (Storm's spout + ack): one consumer group per bolt, manual commits.
+// For each partition batch: handle(slice) writes to Elasticsearch and returns the records it refused; those are
+// dead-lettered; only then is the slice's last offset committed. A crash anywhere replays from the last commit,
+// and the handlers' writes are idempotent, so the effect is exactly once.
+// Watchdog: no fetch, heartbeat or progress for BOLT_STALL_TIMEOUT_MS, or a kafkajs crash without restart,
+// exits 1 so supervisord restarts the process. SIGTERM stops consuming, finishes the slice, and exits.
+
+import type { Consumer, KafkaMessage, Producer } from "kafkajs";
+import type { Config } from "./config.ts";
+import { connectProducer, deadLetter, kafkaClient, type Rejected } from "./kafka.ts";
+import { log } from "./log.ts";
+import { isStopping, onShutdown, shutdown } from "./shutdown.ts";
+
+export type Slice = { topic: string; partition: number; messages: KafkaMessage[] };
+export type BoltContext = { producer: Producer; heartbeat: () => Promise<void> };
+export type Handler = (slice: Slice, ctx: BoltContext) => Promise<Rejected[]>;
+
+/** Cut a batch into slices of at most `max` messages, so each write and commit stays small and timely. */
+export function slicesOf<T>(items: T[], max: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += max) out.push(items.slice(i, i + max));
+  return out;
+}
+
+/** A refusal for one message, in the shape deadLetter() takes. */
+export function rejectedOf(slice: Slice, m: KafkaMessage, reason: string): Rejected {
+  return {
+    topic: slice.topic,
+    partition: slice.partition,
+    offset: m.offset,
+    key: m.key,
+    value: m.value,
+    headers: m.headers,
+    reason,
+  };
+}
+
+export async function runBolt(opts: {
+  cfg: Config;
+  name: string;
+  topics: string[];
+  handle: Handler;
+  /** called every `tickMs` between batches (periodic sweeps); errors are logged, never fatal */
+  tick?: (ctx: BoltContext) => Promise<void>;
+  tickMs?: number;
+}): Promise<void> {
+  const { cfg, name } = opts;
+  const kafka = kafkaClient(cfg, `${cfg.kafka.clientId}-${name}`);
+  const producer = await connectProducer(kafka);
+  const groupId = `${cfg.namespace ? `${cfg.namespace}-` : ""}btc-${name}`;
+  const consumer: Consumer = kafka.consumer({
+    groupId,
+    sessionTimeout: 30_000,
+    rebalanceTimeout: 60_000,
+    heartbeatInterval: 3000,
+    maxBytesPerPartition: 1_048_576,
+    maxWaitTimeInMs: 250,
+    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
+  });
+  let lastSign = Date.now();
+  const alive = () => {
+    lastSign = Date.now();
+  };
+  consumer.on(consumer.events.FETCH, alive);
+  consumer.on(consumer.events.HEARTBEAT, alive);
+  consumer.on(consumer.events.CRASH, (e) => {
+    const restart = (e.payload as { restart?: boolean }).restart;
+    log.error("consumer crashed", { error: e.payload.error, restart });
+    if (!restart && !isStopping()) void shutdown("consumer crashed without restart", 1);
+  });
+  const watchdog = setInterval(() => {
+    const idle = Date.now() - lastSign;
+    if (idle > cfg.bolt.stallTimeoutMs && !isStopping()) {
+      log.error("no fetch, heartbeat or progress: exiting for a restart", { idleMs: idle });
+      void shutdown("stalled", 1);
+    }
+  }, 1000);
+  onShutdown("producer", () => producer.disconnect());
+  onShutdown("consumer", async () => {
+    clearInterval(watchdog);
+    await consumer.disconnect();
+  });
+
+  await consumer.connect();
+  for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: true });
+  let lastTick = 0;
+  await consumer.run({
+    autoCommit: false,
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: 1,
+    eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+      const ctx: BoltContext = {
+        producer,
+        heartbeat: async () => {
+          alive();
+          await heartbeat();
+        },
+      };
+      for (const messages of slicesOf(batch.messages, cfg.bolt.batchMax)) {
+        if (!isRunning() || isStale() || isStopping()) break;
+        const slice = { topic: batch.topic, partition: batch.partition, messages };
+        const rejected = await opts.handle(slice, ctx);
+        await deadLetter(producer, cfg, name, rejected);
+        const last = messages[messages.length - 1]!.offset;
+        resolveOffset(last);
+        const next = (BigInt(last) + 1n).toString();
+        await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+        await ctx.heartbeat();
+      }
+      if (opts.tick && Date.now() - lastTick >= (opts.tickMs ?? 1000)) {
+        lastTick = Date.now();
+        await opts.tick(ctx).catch((e) => log.warn(`${name} tick failed`, { error: e }));
+      }
+    },
+  });
+  if (opts.tick) {
+    const timer = setInterval(() => {
+      if (Date.now() - lastTick < (opts.tickMs ?? 1000) || isStopping()) return;
+      lastTick = Date.now();
+      opts.tick?.({ producer, heartbeat: async () => alive() }).catch((e) => log.warn(`${name} tick failed`, { error: e }));
+    }, opts.tickMs ?? 1000);
+    onShutdown("tick", () => clearInterval(timer));
+  }
+  log.info("consuming", { group: groupId, topics: opts.topics });
+}

@@ -1,0 +1,105 @@
+// Elasticsearch client and the bulk writer every bolt uses.
+// Under Bun the client's default undici connection fails; HttpConnection works. Credentials and TLS come from
+// the environment (ES_USERNAME/ES_PASSWORD or ES_API_KEY, ES_CA_CERT).
+// `_bulk` answers 200 even when items fail: bulkWrite checks every item, retries 429/5xx and unreachable nodes
+// with capped backoff (forever, so a bolt pauses rather than crash-looping), and hands back the items refused
+// for good (mapping errors, bad documents) so the caller dead-letters them before committing offsets.
+
+import { readFileSync } from "node:fs";
+import { Client, HttpConnection } from "@elastic/elasticsearch";
+import type { Config } from "./config.ts";
+import { backoff, sleep } from "./log.ts";
+import { isStopping } from "./shutdown.ts";
+
+export function esClient(cfg: Config): Client {
+  const { es } = cfg;
+  return new Client({
+    nodes: es.nodes,
+    Connection: HttpConnection,
+    requestTimeout: es.requestTimeoutMs,
+    maxRetries: 2,
+    sniffOnStart: false,
+    auth: es.apiKey
+      ? { apiKey: es.apiKey }
+      : es.username
+        ? { username: es.username, password: es.password ?? "" }
+        : undefined,
+    tls: es.caCert ? { ca: readFileSync(es.caCert) } : undefined,
+  });
+}
+
+/** One write of a bulk request. `op` is the action; `doc` the source (or `{doc, doc_as_upsert}` for update). */
+export type BulkOp<T = unknown> = {
+  op: "index" | "create" | "update" | "delete";
+  index: string;
+  id: string;
+  doc?: unknown;
+  /** external versioning (`version_type: external_gte`): a stale write is refused and counts as done. */
+  version?: number;
+  /** carried back with a refusal so the caller knows which record to dead-letter */
+  ref: T;
+};
+
+export type BulkRefusal<T> = { ref: T; status: number; reason: string };
+
+/** Status codes that mean "this write is already there": create of an existing id, a stale external version. */
+function alreadyDone(op: BulkOp, status: number): boolean {
+  return status === 409 && (op.op === "create" || op.version !== undefined);
+}
+
+/**
+ * Write every op; resolves once each one landed or was refused for good (returned). Transient failures
+ * (429, 5xx, connection errors) are retried with capped backoff until they land or the process is stopping,
+ * in which case it throws, so nothing is committed past a write that did not land.
+ */
+export async function bulkWrite<T>(
+  client: Client,
+  ops: BulkOp<T>[],
+  opts: { refresh?: boolean; retryMaxMs?: number } = {},
+): Promise<BulkRefusal<T>[]> {
+  const refused: BulkRefusal<T>[] = [];
+  let pending = ops;
+  for (let attempt = 0; pending.length > 0; attempt++) {
+    if (isStopping() && attempt > 0) throw new Error("stopping with writes not acknowledged");
+    const body: unknown[] = [];
+    for (const o of pending) {
+      const meta: Record<string, unknown> = { _index: o.index, _id: o.id };
+      if (o.version !== undefined) Object.assign(meta, { version: o.version, version_type: "external_gte" });
+      body.push({ [o.op]: meta });
+      if (o.op !== "delete") body.push(o.doc);
+    }
+    let items: Array<Record<string, { status: number; error?: { type?: string; reason?: string } }>>;
+    try {
+      const res = await client.bulk({ operations: body, refresh: opts.refresh ? true : undefined });
+      items = res.items as typeof items;
+    } catch (e) {
+      await sleep(backoff(attempt, "elasticsearch bulk", e, opts.retryMaxMs));
+      continue;
+    }
+    const retry: BulkOp<T>[] = [];
+    items.forEach((item, i) => {
+      const o = pending[i]!;
+      const r = Object.values(item)[0]!;
+      if (r.status < 300 || alreadyDone(o, r.status) || (o.op === "delete" && r.status === 404)) return;
+      if (r.status === 429 || r.status >= 500) retry.push(o);
+      else refused.push({ ref: o.ref, status: r.status, reason: `${r.error?.type ?? r.status}: ${r.error?.reason ?? ""}` });
+    });
+    if (retry.length > 0) await sleep(backoff(attempt, `elasticsearch bulk (${retry.length} items busy)`, retry.length, opts.retryMaxMs));
+    pending = retry;
+  }
+  return refused;
+}
+
+/** Run a read (search, aggregation) until it succeeds, with the same backoff as writes. */
+export async function withRetry<R>(what: string, fn: () => Promise<R>, retryMaxMs?: number): Promise<R> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (e) {
+      const status = (e as { meta?: { statusCode?: number } }).meta?.statusCode;
+      if (status !== undefined && status >= 400 && status < 500 && status !== 429) throw e;
+      if (isStopping()) throw e;
+      await sleep(backoff(attempt, what, e, retryMaxMs));
+    }
+  }
+}

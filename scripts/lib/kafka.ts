@@ -1,0 +1,97 @@
+// Kafka client, idempotent producer with bounded sends, and the dead-letter writer.
+// kafkajs (pure JS, loads under Bun): its idempotent producer with acks=all and one request in flight is tested
+// against real brokers (tests/producer-survives-broker-loss.test.ts), with a broker killed and frozen mid-send.
+
+import { CompressionTypes, type IHeaders, Kafka, logLevel as KafkaLogLevel, type Message, type Producer } from "kafkajs";
+import { type Config, topicsOf } from "./config.ts";
+import { log } from "./log.ts";
+
+export function kafkaClient(cfg: Config, clientId = cfg.kafka.clientId): Kafka {
+  return new Kafka({
+    clientId,
+    brokers: cfg.kafka.brokers,
+    connectionTimeout: 3000,
+    requestTimeout: 15_000,
+    retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 8 },
+    logLevel: KafkaLogLevel.NOTHING,
+    logCreator: () => (entry) => {
+      if (entry.level <= KafkaLogLevel.WARN) log.debug(`kafkajs: ${entry.log.message}`, { ns: entry.namespace });
+    },
+  });
+}
+
+/** An idempotent producer (acks=all, one request in flight, gzip batches). */
+export async function connectProducer(kafka: Kafka): Promise<Producer> {
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 8 },
+  });
+  await producer.connect();
+  return producer;
+}
+
+export class SendTimeout extends Error {}
+
+/**
+ * Send to one topic with acks=all; resolves once every replica in sync has it, rejects on error or after
+ * `timeoutMs` (a frozen broker must not hang the caller forever).
+ */
+export async function sendBounded(producer: Producer, topic: string, messages: Message[], timeoutMs: number) {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new SendTimeout(`send to ${topic} took more than ${timeoutMs} ms`)), timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      producer.send({ topic, messages, acks: -1, compression: CompressionTypes.GZIP }),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A record that could not be processed, with where it came from and why. */
+export type Rejected = {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: Buffer | null;
+  value: Buffer | null;
+  headers?: IHeaders;
+  reason: string;
+};
+
+/** The dead-letter record: the original bytes and key, the reason and the origin in headers. */
+export function deadLetterMessage(r: Rejected, bolt: string): Message {
+  const headers: IHeaders = { ...(r.headers ?? {}) };
+  headers["dlq-reason"] = r.reason.slice(0, 2000);
+  headers["dlq-topic"] = r.topic;
+  headers["dlq-partition"] = String(r.partition);
+  headers["dlq-offset"] = r.offset;
+  headers["dlq-bolt"] = bolt;
+  headers["dlq-at"] = String(Date.now());
+  return { key: r.key, value: r.value, headers };
+}
+
+/** Dead-letter rejected records; resolves only once Kafka acknowledged them (before offsets are committed). */
+export async function deadLetter(producer: Producer, cfg: Config, bolt: string, rejected: Rejected[]): Promise<void> {
+  if (rejected.length === 0) return;
+  for (const r of rejected) log.warn("dead-lettered", { bolt, topic: r.topic, partition: r.partition, offset: r.offset, reason: r.reason });
+  await sendBounded(
+    producer,
+    topicsOf(cfg).deadLetters,
+    rejected.map((r) => deadLetterMessage(r, bolt)),
+    cfg.kafka.sendTimeoutMs,
+  );
+}
+
+/** A header's value as text (kafkajs gives Buffers). */
+export function headerText(headers: IHeaders | undefined, name: string): string | undefined {
+  const v = headers?.[name];
+  if (v === undefined) return undefined;
+  const one = Array.isArray(v) ? v[0] : v;
+  return one === undefined ? undefined : one.toString();
+}

@@ -1,0 +1,90 @@
+// Create the Kafka topics of the pipeline, or check the ones that exist: a difference between the specification
+// and the live cluster (partitions, replication, configs) is reported and the script exits 2; nothing is changed
+// behind the operator's back. Running it twice changes nothing.
+// Topics: p3-btc-bpi, p3-btc-blocks, p3-btc-transactions (the sources), p3-btc-volume-updates and
+// p3-btc-miner-updates (between bolts), p3-btc-dead-letters (rejected records, with their reason).
+// Reads: KAFKA_BROKERS, TOPIC_PARTITIONS (9), TOPIC_REPLICATION (3; 1 small), TOPIC_MIN_INSYNC (2; 1 small),
+//        KAFKA_RETENTION_HOURS (720), BTC_NAMESPACE.
+
+import { ConfigResourceTypes } from "kafkajs";
+import { type Config, configOrExit, topicsOf } from "../lib/config.ts";
+import { kafkaClient } from "../lib/kafka.ts";
+import { fatal } from "../lib/log.ts";
+
+export type TopicSpec = { topic: string; partitions: number; replication: number; configs: Record<string, string> };
+
+/** The specification of every topic, from the configuration. */
+export function topicSpecs(cfg: Config): TopicSpec[] {
+  const configs = {
+    "min.insync.replicas": String(cfg.kafka.minInsync),
+    "retention.ms": String(cfg.kafka.retentionHours * 3_600_000),
+    "cleanup.policy": "delete",
+  };
+  return Object.values(topicsOf(cfg)).map((topic) => ({
+    topic,
+    partitions: cfg.kafka.partitions,
+    replication: cfg.kafka.replication,
+    configs: { ...configs },
+  }));
+}
+
+/** Differences between a spec and what the cluster has, as sentences (empty when they match). */
+export function topicDrift(
+  spec: TopicSpec,
+  live: { partitions: number; replication: number; configs: Record<string, string> },
+): string[] {
+  const out: string[] = [];
+  if (live.partitions !== spec.partitions) out.push(`${live.partitions} partitions, expected ${spec.partitions}`);
+  if (live.replication !== spec.replication) out.push(`replication ${live.replication}, expected ${spec.replication}`);
+  for (const [k, v] of Object.entries(spec.configs))
+    if (live.configs[k] !== v) out.push(`${k}=${live.configs[k] ?? "(unset)"}, expected ${v}`);
+  return out;
+}
+
+async function main() {
+  const cfg = configOrExit();
+  const admin = kafkaClient(cfg, "setup-topics").admin();
+  await admin.connect();
+  const specs = topicSpecs(cfg);
+  const existing = new Set(await admin.listTopics());
+  const missing = specs.filter((s) => !existing.has(s.topic));
+  if (missing.length > 0) {
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((s) => ({
+        topic: s.topic,
+        numPartitions: s.partitions,
+        replicationFactor: s.replication,
+        configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
+      })),
+    });
+    for (const s of missing) console.log(`    created topic ${s.topic} (${s.partitions} partitions, replication ${s.replication})`);
+  }
+  const present = specs.filter((s) => existing.has(s.topic));
+  let drift = 0;
+  if (present.length > 0) {
+    const meta = await admin.fetchTopicMetadata({ topics: present.map((s) => s.topic) });
+    const described = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: present.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.topic })),
+    });
+    for (const s of present) {
+      const m = meta.topics.find((t) => t.name === s.topic)!;
+      const r = described.resources.find((x) => x.resourceName === s.topic);
+      const configs = Object.fromEntries((r?.configEntries ?? []).map((c) => [c.configName, c.configValue]));
+      const diffs = topicDrift(s, { partitions: m.partitions.length, replication: m.partitions[0]?.replicas.length ?? 0, configs });
+      if (diffs.length === 0) console.log(`    topic ${s.topic}: as specified`);
+      else {
+        drift++;
+        console.log(`    DRIFT topic ${s.topic}: ${diffs.join("; ")}`);
+      }
+    }
+  }
+  await admin.disconnect();
+  if (drift > 0) {
+    console.error(`${drift} topic(s) differ from the specification: fix them by hand (kafka-configs/kafka-topics) or delete and re-create`);
+    process.exit(2);
+  }
+}
+
+if (import.meta.main) main().catch(fatal);

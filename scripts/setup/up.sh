@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# make up / make demo: start supervisord if needed, the clusters of the profile, wait for a KRaft quorum and a
+# green Elasticsearch, create the topics and indices, then (unless UP_CLUSTERS_ONLY=1) the bolts, the dashboard
+# and the producers. Reads BTC_PROFILE, SOURCE_MODE (live for make up, simulate for make demo), DASHBOARD_PORT.
+set -euo pipefail
+. "$(dirname "$0")/../../bin/env.sh"
+cd "$BTC_HOME"
+ctl() { supervisorctl -c supervisord.conf "$@"; }
+t0=$(date +%s)
+mkdir -p "$BTC_VAR/log" "$BTC_VAR/run"
+if ! ctl pid >/dev/null 2>&1; then echo "==> starting supervisord (profile $BTC_PROFILE)"; supervisord -c supervisord.conf; sleep 1; fi
+kafka=(); for p in $KAFKA_PORTS; do kafka+=("storm:kafka-$p"); done
+es=(); for n in $ES_NODES_N; do es+=("es-kibana:elasticsearch$n"); done
+echo "==> starting ${kafka[*]} ${es[*]}"
+ctl start "${kafka[@]}" "${es[@]}" | sed 's/^/    /'
+echo "==> waiting for the KRaft quorum and a green Elasticsearch"
+bun scripts/setup/wait-ready.ts
+bun scripts/setup/topics.ts
+bun scripts/setup/indices.ts
+if [ "${UP_CLUSTERS_ONLY:-0}" != 1 ]; then
+  echo "==> starting the bolts, the dashboard and the producers (SOURCE_MODE=${SOURCE_MODE:-simulate})"
+  ctl start storm:bolt-prices storm:bolt-transactions storm:bolt-blocks storm:bolt-volume storm:bolt-miners \
+    es-kibana:dashboard producer: 2>&1 | sed 's/^/    /'
+  [ -n "${KIBANA_HOME:-}" ] && ctl start es-kibana:kibana | sed 's/^/    /'
+fi
+echo "==> up in $(( $(date +%s) - t0 )) s. Dashboard: http://127.0.0.1:${DASHBOARD_PORT:-8080}/   status: make status"
