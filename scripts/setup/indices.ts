@@ -56,14 +56,16 @@ export function mappingDrift(want: Record<string, unknown>, live: Record<string,
   return out;
 }
 
-async function main() {
-  const cfg = configOrExit();
+/** Create missing indices and compare the others; returns what was created and the drift found. */
+export async function ensureIndices(cfg: Config, say: (line: string) => void = () => {}) {
   const es = esClient(cfg);
-  let drift = 0;
+  const created: string[] = [];
+  const drift: Record<string, string[]> = {};
   for (const spec of indexSpecs(cfg)) {
     if (!(await es.indices.exists({ index: spec.name }))) {
       await es.indices.create({ index: spec.name, settings: spec.settings, mappings: spec.mappings as never });
-      console.log(`    created index ${spec.name} (${spec.settings.number_of_shards} shards, ${spec.settings.number_of_replicas} replicas)`);
+      created.push(spec.name);
+      say(`created index ${spec.name} (${spec.settings.number_of_shards} shards, ${spec.settings.number_of_replicas} replicas)`);
       continue;
     }
     const live = await es.indices.get({ index: spec.name });
@@ -74,14 +76,21 @@ async function main() {
       diffs.push(`shards: live ${s.number_of_shards}, wanted ${spec.settings.number_of_shards}`);
     if (Number(s.number_of_replicas) !== spec.settings.number_of_replicas)
       diffs.push(`replicas: live ${s.number_of_replicas}, wanted ${spec.settings.number_of_replicas}`);
-    if (diffs.length === 0) console.log(`    index ${spec.name}: as specified`);
+    if (diffs.length === 0) say(`index ${spec.name}: as specified`);
     else {
-      drift++;
-      console.log(`    DRIFT index ${spec.name}:\n      ${diffs.join("\n      ")}`);
+      drift[spec.name] = diffs;
+      say(`DRIFT index ${spec.name}:\n      ${diffs.join("\n      ")}`);
     }
   }
-  if (drift > 0) {
-    console.error(`${drift} index(es) differ from es-indices.http: reindex into a new index, or fix the file`);
+  return { created, drift };
+}
+
+async function main() {
+  const cfg = configOrExit();
+  const { drift } = await ensureIndices(cfg, (line) => console.log(`    ${line}`));
+  const n = Object.keys(drift).length;
+  if (n > 0) {
+    console.error(`${n} index(es) differ from es-indices.http: reindex into a new index, or fix the file`);
     process.exit(2);
   }
 }

@@ -41,48 +41,59 @@ export function topicDrift(
   return out;
 }
 
-async function main() {
-  const cfg = configOrExit();
+/** Create missing topics and compare the others; returns what was created and the drift found. */
+export async function ensureTopics(cfg: Config, say: (line: string) => void = () => {}) {
   const admin = kafkaClient(cfg, "setup-topics").admin();
   await admin.connect();
-  const specs = topicSpecs(cfg);
-  const existing = new Set(await admin.listTopics());
-  const missing = specs.filter((s) => !existing.has(s.topic));
-  if (missing.length > 0) {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((s) => ({
-        topic: s.topic,
-        numPartitions: s.partitions,
-        replicationFactor: s.replication,
-        configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
-      })),
-    });
-    for (const s of missing) console.log(`    created topic ${s.topic} (${s.partitions} partitions, replication ${s.replication})`);
-  }
-  const present = specs.filter((s) => existing.has(s.topic));
-  let drift = 0;
-  if (present.length > 0) {
-    const meta = await admin.fetchTopicMetadata({ topics: present.map((s) => s.topic) });
-    const described = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: present.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.topic })),
-    });
-    for (const s of present) {
-      const m = meta.topics.find((t) => t.name === s.topic)!;
-      const r = described.resources.find((x) => x.resourceName === s.topic);
-      const configs = Object.fromEntries((r?.configEntries ?? []).map((c) => [c.configName, c.configValue]));
-      const diffs = topicDrift(s, { partitions: m.partitions.length, replication: m.partitions[0]?.replicas.length ?? 0, configs });
-      if (diffs.length === 0) console.log(`    topic ${s.topic}: as specified`);
-      else {
-        drift++;
-        console.log(`    DRIFT topic ${s.topic}: ${diffs.join("; ")}`);
+  try {
+    const specs = topicSpecs(cfg);
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((s) => !existing.has(s.topic));
+    if (missing.length > 0) {
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((s) => ({
+          topic: s.topic,
+          numPartitions: s.partitions,
+          replicationFactor: s.replication,
+          configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
+        })),
+      });
+      for (const s of missing) say(`created topic ${s.topic} (${s.partitions} partitions, replication ${s.replication})`);
+    }
+    const present = specs.filter((s) => existing.has(s.topic));
+    const drift: Record<string, string[]> = {};
+    if (present.length > 0) {
+      const meta = await admin.fetchTopicMetadata({ topics: present.map((s) => s.topic) });
+      const described = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: present.map((s) => ({ type: ConfigResourceTypes.TOPIC, name: s.topic })),
+      });
+      for (const s of present) {
+        const m = meta.topics.find((t) => t.name === s.topic)!;
+        const r = described.resources.find((x) => x.resourceName === s.topic);
+        const configs = Object.fromEntries((r?.configEntries ?? []).map((c) => [c.configName, c.configValue]));
+        const replication = m.partitions[0]?.replicas.length ?? 0;
+        const diffs = topicDrift(s, { partitions: m.partitions.length, replication, configs });
+        if (diffs.length === 0) say(`topic ${s.topic}: as specified`);
+        else {
+          drift[s.topic] = diffs;
+          say(`DRIFT topic ${s.topic}: ${diffs.join("; ")}`);
+        }
       }
     }
+    return { created: missing.map((s) => s.topic), drift };
+  } finally {
+    await admin.disconnect();
   }
-  await admin.disconnect();
-  if (drift > 0) {
-    console.error(`${drift} topic(s) differ from the specification: fix them by hand (kafka-configs/kafka-topics) or delete and re-create`);
+}
+
+async function main() {
+  const cfg = configOrExit();
+  const { drift } = await ensureTopics(cfg, (line) => console.log(`    ${line}`));
+  const n = Object.keys(drift).length;
+  if (n > 0) {
+    console.error(`${n} topic(s) differ from the specification: fix them by hand (kafka-configs, kafka-topics) or re-create them`);
     process.exit(2);
   }
 }

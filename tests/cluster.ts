@@ -1,0 +1,36 @@
+// Shared by the integration tests: the running clusters (started by tests/run-integration.sh, profile full),
+// and a fresh namespace per test file (its own topics, indices and consumer groups), dropped at the end.
+
+import { type Config, indicesOf, loadConfig, topicsOf } from "../scripts/lib/config.ts";
+import { esClient } from "../scripts/lib/es.ts";
+import { kafkaClient } from "../scripts/lib/kafka.ts";
+import { ensureIndices } from "../scripts/setup/indices.ts";
+import { ensureTopics } from "../scripts/setup/topics.ts";
+
+export const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+
+/** The environment of a namespace: give it to child processes (bolts, producers) started by a test. */
+export function envOf(namespace: string, extra: Record<string, string> = {}): Record<string, string> {
+  return { ...(process.env as Record<string, string>), BTC_NAMESPACE: namespace, LOG_LEVEL: "info", ...extra };
+}
+
+/** A new namespace with its topics and indices created; `name` says which test owns it. */
+export async function freshNamespace(name: string, extra: Record<string, string> = {}): Promise<Config> {
+  const ns = `t-${name}-${Date.now().toString(36)}${Math.floor(Math.random() * 1e4).toString(36)}`;
+  const cfg = loadConfig(envOf(ns, extra));
+  await ensureTopics(cfg);
+  await ensureIndices(cfg);
+  return cfg;
+}
+
+/** Delete a namespace's topics and indices. */
+export async function dropNamespace(cfg: Config): Promise<void> {
+  if (!cfg.namespace) throw new Error("refusing to drop the production namespace");
+  const admin = kafkaClient(cfg, "test-drop").admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: Object.values(topicsOf(cfg)) }).catch(() => {});
+  await admin.disconnect();
+  await esClient(cfg)
+    .indices.delete({ index: Object.values(indicesOf(cfg)), ignore_unavailable: true })
+    .catch(() => {});
+}
