@@ -45,4 +45,4 @@ kibana-import: ## send kibana-export.ndjson to KIBANA_URL's saved-objects import
 	@bun scripts/setup/kibana-import.ts
 
 clean: down ## stop and delete the data of the profile (var/data/$(BTC_PROFILE)); installs are kept
-	rm -rf var/data/$(BTC_PROFILE)/kafka-* && for d in var/data/$(BTC_PROFILE)/es-*; do rm -rf $$d/data $$d/config $$d/logs; done
+	. bin/env.sh && rm -rf "$$BTC_DATA"/kafka-* && for d in "$$ES_DATA"/es-*; do rm -rf "$$d"/data "$$d"/config "$$d"/logs; done

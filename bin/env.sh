@@ -9,7 +9,16 @@ BTC_DATA="$BTC_VAR/data/$BTC_PROFILE"
 KAFKA_VERSION=4.1.1
 ES_VERSION=8.19.21
 KAFKA_HOME="${KAFKA_HOME:-$BTC_VAR/opt/kafka}"
-ES_HOME="${ES_HOME:-$BTC_VAR/opt/elasticsearch-$ES_VERSION}"
 ES_USER="${ES_USER:-btc}"
+# Elasticsearch runs as ES_USER, who must reach its install and data: under var/ when every folder above it is
+# searchable by that user, else under /var/lib/btc-realtime/<checkout hash> (a checkout inside /root, say).
+if [ -z "${ES_BASE:-}" ]; then
+  ES_BASE="$BTC_VAR"
+  if [ "$(id -u)" = 0 ] && id "$ES_USER" >/dev/null 2>&1 && ! setpriv --reuid="$ES_USER" --regid="$ES_USER" --clear-groups test -x "$BTC_VAR" 2>/dev/null; then
+    ES_BASE="/var/lib/btc-realtime/$(printf %s "$BTC_HOME" | md5sum | cut -c1-8)"
+  fi
+fi
+ES_HOME="${ES_HOME:-$ES_BASE/opt/elasticsearch-$ES_VERSION}"
+ES_DATA="$ES_BASE/data/$BTC_PROFILE"
 if [ "$BTC_PROFILE" = full ]; then KAFKA_PORTS="9092 9093 9094"; ES_NODES_N="1 2 3"; else KAFKA_PORTS="9092"; ES_NODES_N="1"; fi
-export BTC_HOME BTC_PROFILE BTC_VAR BTC_DATA KAFKA_HOME ES_HOME
+export BTC_HOME BTC_PROFILE BTC_VAR BTC_DATA KAFKA_HOME ES_HOME ES_BASE ES_DATA

@@ -96,11 +96,53 @@ export function loadConfig(env: Env = process.env) {
     simRate: num(env, "SIM_RATE", 1),
     simSeed: int(env, "SIM_SEED", 1, 0),
     simBlockSeconds: num(env, "SIM_BLOCK_SECONDS", 600),
+    producers: producersOf(env),
   };
   return cfg;
 }
 
 export type Config = ReturnType<typeof loadConfig>;
+
+export const SOURCE_MODES = ["live", "simulate", "replay"] as const;
+export type SourceMode = (typeof SOURCE_MODES)[number];
+
+/** The producers' settings (scripts/producers): modes, sources, WebSocket liveness, the bounded buffer. */
+function producersOf(env: Env) {
+  const mode = str(env, "SOURCE_MODE", "simulate");
+  if (!SOURCE_MODES.includes(mode as SourceMode))
+    throw new ConfigError(`SOURCE_MODE=${mode}: expected live, simulate or replay`);
+  const speedRaw = str(env, "REPLAY_SPEED", "1");
+  const speed = speedRaw === "max" ? Number.POSITIVE_INFINITY : Number(speedRaw);
+  if (!(speed > 0)) throw new ConfigError(`REPLAY_SPEED=${speedRaw}: expected a positive number or max`);
+  return {
+    mode: mode as SourceMode,
+    replayFile: env.REPLAY_FILE || undefined,
+    /** replay pace: 1 original, N times faster, Infinity for max */
+    replaySpeed: speed,
+    captureFile: env.CAPTURE_FILE || undefined,
+    simRate: num(env, "SIM_RATE", 1),
+    simSeed: int(env, "SIM_SEED", 1, 0),
+    simBlockSeconds: num(env, "SIM_BLOCK_SECONDS", 600),
+    bpiSchedule: str(env, "BPI_SCHEDULE", "*/10 * * * * *"),
+    bpiSources: list(env, "BPI_SOURCES", ["blockchain.info/ticker", "kraken/ticker", "coinbase/spot"]),
+    bpiMaxJumpPct: num(env, "BPI_MAX_JUMP_PCT", 10),
+    bpiTimeoutMs: int(env, "BPI_TIMEOUT_MS", 5000, 100),
+    blockchainWsUrl: str(env, "BLOCKCHAIN_WS_URL", "wss://ws.blockchain.info/inv"),
+    blockchainApi: str(env, "BLOCKCHAIN_API", "https://blockchain.info"),
+    mempoolApi: str(env, "MEMPOOL_API", "https://mempool.space"),
+    krakenApi: str(env, "KRAKEN_API", "https://api.kraken.com"),
+    coinbaseApi: str(env, "COINBASE_API", "https://api.coinbase.com"),
+    coindeskApi: str(env, "COINDESK_API", "https://api.coindesk.com"),
+    wsPingMs: int(env, "WS_PING_MS", 15_000, 100),
+    wsSilenceMs: int(env, "WS_SILENCE_MS", 45_000, 100),
+    wsBackoffMaxMs: int(env, "WS_BACKOFF_MAX_MS", 30_000, 10),
+    blockFetchRetries: int(env, "BLOCK_FETCH_RETRIES", 3, 0),
+    blockFetchTimeoutMs: int(env, "BLOCK_FETCH_TIMEOUT_MS", 10_000, 100),
+    bufferMax: int(env, "PRODUCER_BUFFER_MAX", 100_000, 1),
+    bufferMaxBytes: int(env, "PRODUCER_BUFFER_MAX_MB", 64, 1) * 1_048_576,
+    batchMax: int(env, "PRODUCER_BATCH_MAX", 500, 1),
+  };
+}
 
 /** The topics, named once; BTC_NAMESPACE prefixes them so tests can share a cluster without colliding. */
 export function topicsOf(cfg: Pick<Config, "namespace">) {

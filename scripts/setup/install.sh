@@ -12,6 +12,12 @@ step() { printf '\n==> [%s] %s\n' "$1" "$2"; }
 ok() { printf '    ok: %s\n' "$*"; }
 die() { printf '    FAILED: %s\n    retry with: make setup\n' "$*" >&2; exit 1; }
 
+# The user must exist before bin/env.sh decides where Elasticsearch lives (ES_BASE).
+if ! id "${ES_USER:-btc}" >/dev/null 2>&1; then
+  useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "${ES_USER:-btc}" || die "useradd ${ES_USER:-btc}"
+  ok "created user ${ES_USER:-btc}, who runs Elasticsearch"; . "$(dirname "$0")/../../bin/env.sh"
+fi
+
 step 1/7 "Debian packages (supervisor, Java 17, Maven, unzip)"
 need=()
 for p in supervisor openjdk-17-jre-headless maven unzip curl util-linux; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
@@ -46,27 +52,25 @@ else
 fi
 
 step 5/7 "Elasticsearch $ES_VERSION (Maven Central: org.elasticsearch.distribution.integ-test-zip)"
-if [ "$ES_HOME" != "$BTC_VAR/opt/elasticsearch-$ES_VERSION" ]; then ok "using ES_HOME=$ES_HOME"
+if [ "$ES_HOME" != "$ES_BASE/opt/elasticsearch-$ES_VERSION" ]; then ok "using ES_HOME=$ES_HOME"
 elif [ -x "$ES_HOME/bin/elasticsearch" ] && [ -f "$ES_HOME/.complete" ]; then ok "$ES_HOME"
 else
   mvn -B -q -Dstyle.color=never dependency:copy -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" \
     -DoutputDirectory="$BTC_VAR/opt/dl" || die "mvn dependency:copy of Elasticsearch $ES_VERSION (Maven Central unreachable?)"
-  rm -rf "$ES_HOME"; mkdir -p "$BTC_VAR/opt"
-  unzip -q -o "$BTC_VAR/opt/dl/elasticsearch-$ES_VERSION.zip" -d "$BTC_VAR/opt" || die "unzip of Elasticsearch"
+  rm -rf "$ES_HOME"; mkdir -p "$ES_BASE/opt"
+  unzip -q -o "$BTC_VAR/opt/dl/elasticsearch-$ES_VERSION.zip" -d "$ES_BASE/opt" || die "unzip of Elasticsearch"
   chmod -R a+rX "$ES_HOME"; touch "$ES_HOME/.complete"; ok "$ES_HOME"
 fi
 
 step 6/7 "the unprivileged user '$ES_USER' that runs Elasticsearch, and the data folders"
-if id "$ES_USER" >/dev/null 2>&1; then ok "user $ES_USER exists"
-else useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$ES_USER" || die "useradd $ES_USER"; ok "created user $ES_USER"; fi
 mkdir -p "$BTC_VAR/log" "$BTC_VAR/run"
 for prof in full small; do for n in 1 2 3; do
-  d="$BTC_VAR/data/$prof/es-$n"; mkdir -p "$d"
+  d="$ES_BASE/data/$prof/es-$n"; mkdir -p "$d"
   [ "$(stat -c %U "$d")" = "$ES_USER" ] || chown -R "$ES_USER:" "$d"
 done; done
-setpriv --reuid="$ES_USER" --regid="$ES_USER" --init-groups test -r "$ES_HOME/bin/elasticsearch" -a -w "$BTC_VAR/data/full/es-1" \
-  || die "user $ES_USER cannot read $ES_HOME or write $BTC_VAR/data: every folder above $BTC_HOME must be searchable (chmod o+x)"
-ok "var/data/{full,small}/es-N owned by $ES_USER"
+setpriv --reuid="$ES_USER" --regid="$ES_USER" --init-groups test -r "$ES_HOME/bin/elasticsearch" -a -w "$ES_BASE/data/full/es-1" \
+  || die "user $ES_USER cannot read $ES_HOME or write $ES_BASE/data (set ES_BASE to a folder it can reach)"
+ok "Elasticsearch data under $ES_BASE/data/{full,small}/es-N, owned by $ES_USER"
 
 step 7/7 "configuration"
 if [ -f .env ]; then ok ".env present (your settings)"; else ok "no .env: the defaults of .env.example apply (profile $BTC_PROFILE)"; fi

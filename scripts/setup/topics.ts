@@ -9,7 +9,7 @@
 import { ConfigResourceTypes } from "kafkajs";
 import { type Config, configOrExit, topicsOf } from "../lib/config.ts";
 import { kafkaClient } from "../lib/kafka.ts";
-import { fatal } from "../lib/log.ts";
+import { fatal, sleep } from "../lib/log.ts";
 
 export type TopicSpec = { topic: string; partitions: number; replication: number; configs: Record<string, string> };
 
@@ -43,6 +43,19 @@ export function topicDrift(
 
 /** Create missing topics and compare the others; returns what was created and the drift found. */
 export async function ensureTopics(cfg: Config, say: (line: string) => void = () => {}) {
+  // Metadata just after a creation (ours or a concurrent one) can be briefly incomplete: retry those errors.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ensureTopicsOnce(cfg, say);
+    } catch (e) {
+      if (!(e as { retriable?: boolean }).retriable || attempt >= 5) throw e;
+      say(`retrying after: ${(e as Error).message}`);
+      await sleep(1000 * attempt);
+    }
+  }
+}
+
+async function ensureTopicsOnce(cfg: Config, say: (line: string) => void) {
   const admin = kafkaClient(cfg, "setup-topics").admin();
   await admin.connect();
   try {

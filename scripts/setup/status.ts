@@ -1,0 +1,110 @@
+// make status: the truth about the clusters and the pipeline, in one screen.
+// - every supervisord program and its state;
+// - Kafka: brokers, the KRaft quorum (leader, voters, follower lag), offline and under-replicated partitions;
+// - Elasticsearch: the facts of GET _cluster/health (status, nodes, active and unassigned shards) and the indices;
+// - the pipeline: per bolt its consumer lag and rate, the dead letters, and what waits for a price, since when.
+// Exits 1 when something is down or degraded, so scripts can use it. Reads: BTC_PROFILE, KAFKA_*, ES_*, KAFKA_HOME.
+
+import { join } from "node:path";
+import { $ } from "zx";
+import { type Config, configOrExit, indicesOf } from "../lib/config.ts";
+import { esClient } from "../lib/es.ts";
+import { kafkaClient } from "../lib/kafka.ts";
+import { fatal } from "../lib/log.ts";
+import { pipelineHealth } from "../tools/pipeline-health.ts";
+
+const ROOT = join(import.meta.dir, "../..");
+$.verbose = false;
+$.quiet = true;
+
+/** Partitions whose in-sync replicas are fewer than their replicas, or that have no leader. */
+export function degradedPartitions(
+  topics: Array<{ name: string; partitions: Array<{ partitionId: number; leader: number; replicas: number[]; isr: number[] }> }>,
+) {
+  const out: string[] = [];
+  for (const t of topics)
+    for (const p of t.partitions) {
+      if (p.leader < 0) out.push(`${t.name}/${p.partitionId} OFFLINE`);
+      else if (p.isr.length < p.replicas.length) out.push(`${t.name}/${p.partitionId} isr ${p.isr.length}/${p.replicas.length}`);
+    }
+  return out;
+}
+
+async function supervisorPart(): Promise<boolean> {
+  console.log("== supervisord");
+  const r = await $({ nothrow: true, cwd: ROOT })`supervisorctl -c supervisord.conf status`;
+  const text = r.stdout.trim() || r.stderr.trim();
+  console.log(text.replace(/^/gm, "  ") || "  (no output)");
+  return r.exitCode === 0 || r.exitCode === 3; // 3: some programs are stopped, which autostart=false makes normal
+}
+
+async function kafkaPart(cfg: Config): Promise<boolean> {
+  console.log("== Kafka");
+  const admin = kafkaClient(cfg, "status").admin({ retry: { retries: 1 } });
+  try {
+    await admin.connect();
+    const c = await admin.describeCluster();
+    console.log(`  brokers ${c.brokers.map((b) => `${b.nodeId}@${b.port}`).join(" ")}; controller ${c.controller}`);
+    const libs = join(process.env.KAFKA_HOME || join(ROOT, "var/opt/kafka"), "libs/*");
+    const q = await $({ nothrow: true, timeout: "20s" })`java -cp ${libs} org.apache.kafka.tools.MetadataQuorumCommand --bootstrap-server ${cfg.kafka.brokers[0]!} describe --status`;
+    const quorum = Object.fromEntries(
+      q.stdout.split("\n").map((l) => l.split(":").map((s) => s.trim())).filter((kv) => kv.length >= 2).map(([k, ...v]) => [k, v.join(":")]),
+    );
+    console.log(`  KRaft quorum: leader ${quorum.LeaderId ?? "?"}, epoch ${quorum.LeaderEpoch ?? "?"}, voters ${quorum.CurrentVoters ?? "?"}, max follower lag ${quorum.MaxFollowerLag ?? "?"}`);
+    const meta = await admin.fetchTopicMetadata({ topics: (await admin.listTopics()).filter((t) => !t.startsWith("__")) });
+    const bad = degradedPartitions(meta.topics);
+    console.log(`  ${meta.topics.length} topics; ${bad.length === 0 ? "every partition fully replicated" : `${bad.length} degraded: ${bad.slice(0, 12).join(", ")}`}`);
+    return bad.length === 0 && c.brokers.length >= cfg.kafka.brokers.length;
+  } catch (e) {
+    console.log(`  UNREACHABLE: ${(e as Error).message}`);
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+async function esPart(cfg: Config): Promise<boolean> {
+  console.log("== Elasticsearch");
+  const es = esClient(cfg);
+  try {
+    const h = await es.cluster.health({}, { requestTimeout: 5000, maxRetries: 0 });
+    console.log(`  cluster ${h.cluster_name}: ${h.status.toUpperCase()}, ${h.number_of_nodes} nodes, ${h.active_primary_shards} primary / ${h.active_shards} active shards, ${h.unassigned_shards} unassigned, ${h.relocating_shards} relocating`);
+    const idx = await es.cat.indices({ index: Object.values(indicesOf(cfg)), format: "json", h: "index,health,docs.count,pri,rep" });
+    for (const i of idx) console.log(`  ${String(i.index).padEnd(24)} ${i.health} docs ${i["docs.count"]} shards ${i.pri}x(1+${i.rep})`);
+    return h.status === "green";
+  } catch (e) {
+    console.log(`  UNREACHABLE: ${(e as Error).message}`);
+    return false;
+  }
+}
+
+async function pipelinePart(cfg: Config): Promise<boolean> {
+  console.log("== Pipeline");
+  try {
+    const p = await pipelineHealth(cfg);
+    for (const b of p.bolts)
+      console.log(`  ${b.name.padEnd(14)} lag ${String(b.lag).padStart(8)}  ${b.perSecond.toFixed(1)} msg/s`);
+    console.log(`  dead letters: ${p.deadLetters}`);
+    const es = esClient(cfg);
+    const ix = indicesOf(cfg);
+    for (const [what, index] of [["transactions", ix.rawTransactions], ["blocks", ix.rawBlocks]] as const) {
+      const r = await es.search({ index, size: 0, query: { term: { priced: false } }, aggs: { since: { min: { field: "time" } } } });
+      const n = typeof r.hits.total === "number" ? r.hits.total : (r.hits.total?.value ?? 0);
+      const since = (r.aggregations?.since as { value_as_string?: string } | undefined)?.value_as_string;
+      console.log(`  ${what} waiting for a price: ${n}${n > 0 && since ? ` (the oldest from ${since})` : ""}`);
+    }
+    return true;
+  } catch (e) {
+    console.log(`  unavailable: ${(e as Error).message}`);
+    return false;
+  }
+}
+
+async function main() {
+  const cfg = configOrExit();
+  console.log(`btc-realtime status, profile ${cfg.profile}, ${new Date().toISOString()}`);
+  const ok = [await supervisorPart(), await kafkaPart(cfg), await esPart(cfg), await pipelinePart(cfg)];
+  process.exit(ok.every(Boolean) ? 0 : 1);
+}
+
+if (import.meta.main) main().catch(fatal);

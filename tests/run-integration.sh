@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The integration tests: bring up the full profile's clusters (3 Kafka brokers, 3 Elasticsearch nodes) under
+# supervisord if they are not up, run every tests/*.test.ts against them, and stop what this script started.
+# Each test file works in its own namespace (BTC_NAMESPACE), so the production topics and indices are untouched.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export BTC_PROFILE=full
+started=0
+if ! supervisorctl -c supervisord.conf pid >/dev/null 2>&1; then started=1; fi
+cleanup() { if [ "$started" = 1 ]; then echo "==> stopping the clusters this run started"; make -s down || true; fi; }
+trap cleanup EXIT
+UP_CLUSTERS_ONLY=1 bash scripts/setup/up.sh
+echo "==> integration tests (tests/)"
+bun test --timeout 300000 tests "$@"
