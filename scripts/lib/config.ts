@@ -89,6 +89,7 @@ export function loadConfig(env: Env = process.env) {
     },
     kibanaUrl: env.KIBANA_URL || undefined,
     dashboardPort: int(env, "DASHBOARD_PORT", 8080, 1),
+    dashboardHost: str(env, "DASHBOARD_HOST", "127.0.0.1"),
     sourceMode: str(env, "SOURCE_MODE", "simulate"),
     replayFile: env.REPLAY_FILE || undefined,
     replaySpeed: str(env, "REPLAY_SPEED", "1"),

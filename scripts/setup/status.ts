@@ -10,7 +10,7 @@ import { $ } from "zx";
 import { type Config, configOrExit, indicesOf } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 import { kafkaClient } from "../lib/kafka.ts";
-import { fatal } from "../lib/log.ts";
+import { fatal, sleep } from "../lib/log.ts";
 import { pipelineHealth } from "../tools/pipeline-health.ts";
 
 const ROOT = join(import.meta.dir, "../..");
@@ -50,7 +50,7 @@ async function kafkaPart(cfg: Config): Promise<boolean> {
     const quorum = Object.fromEntries(
       q.stdout.split("\n").map((l) => l.split(":").map((s) => s.trim())).filter((kv) => kv.length >= 2).map(([k, ...v]) => [k, v.join(":")]),
     );
-    console.log(`  KRaft quorum: leader ${quorum.LeaderId ?? "?"}, epoch ${quorum.LeaderEpoch ?? "?"}, voters ${quorum.CurrentVoters ?? "?"}, max follower lag ${quorum.MaxFollowerLag ?? "?"}`);
+    console.log(`  KRaft quorum: leader ${quorum.LeaderId ?? "?"}, epoch ${quorum.LeaderEpoch ?? "?"}, voters ${[...(quorum.CurrentVoters ?? "").matchAll(/"id":\s*(\d+)/g)].map((m) => m[1]).join(",") || "?"}, max follower lag ${quorum.MaxFollowerLag ?? "?"}`);
     const meta = await admin.fetchTopicMetadata({ topics: (await admin.listTopics()).filter((t) => !t.startsWith("__")) });
     const bad = degradedPartitions(meta.topics);
     console.log(`  ${meta.topics.length} topics; ${bad.length === 0 ? "every partition fully replicated" : `${bad.length} degraded: ${bad.slice(0, 12).join(", ")}`}`);
@@ -81,9 +81,11 @@ async function esPart(cfg: Config): Promise<boolean> {
 async function pipelinePart(cfg: Config): Promise<boolean> {
   console.log("== Pipeline");
   try {
-    const p = await pipelineHealth(cfg);
+    const first = await pipelineHealth(cfg, { timeoutMs: 5000 });
+    await sleep(1000);
+    const p = await pipelineHealth(cfg, { timeoutMs: 5000, previous: first.sample });
     for (const b of p.bolts)
-      console.log(`  ${b.name.padEnd(14)} lag ${String(b.lag).padStart(8)}  ${b.perSecond.toFixed(1)} msg/s`);
+      console.log(`  ${b.bolt.padEnd(14)} lag ${String(b.lag).padStart(8)}  ${b.rate === null ? "-" : b.rate.toFixed(1)} msg/s  (group ${b.group})`);
     console.log(`  dead letters: ${p.deadLetters}`);
     const es = esClient(cfg);
     const ix = indicesOf(cfg);
