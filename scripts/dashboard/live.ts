@@ -7,7 +7,7 @@ import type { Admin } from "kafkajs";
 import type { Config } from "../lib/config.ts";
 import { log, sleep } from "../lib/log.ts";
 import { type Health, pipelineHealth, type Sample } from "../tools/pipeline-health.ts";
-import { minersQuery, type Range, priceQuery, type Search, volumeQuery } from "./queries.ts";
+import { minersQuery, priceQuery, type Range, type Search, volumeQuery } from "./queries.ts";
 import { type EsAnswer, originLabel, originsOf, shapeHours, shapeMiners, shapePrice } from "./shape.ts";
 
 export const POLL_MS = 1000;

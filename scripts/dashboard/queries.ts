@@ -62,7 +62,12 @@ export function priceQuery(cfg: Pick<Config, "namespace">, range: Range, now: nu
       query: { range: { time: { gte: now - RANGES[range].ms, format: "epoch_millis" } } },
       aggs: {
         series: {
-          date_histogram: { field: "time", fixed_interval: RANGES[range].priceBucket, time_zone: "UTC", min_doc_count: 1 },
+          date_histogram: {
+            field: "time",
+            fixed_interval: RANGES[range].priceBucket,
+            time_zone: "UTC",
+            min_doc_count: 1,
+          },
           aggs: { eur: { avg: { field: "eur" } } },
         },
         latest: { top_hits: { size: 1, sort: [{ time: "desc" }], _source: ["time", "eur", "usd", "source"] } },

@@ -81,7 +81,9 @@ function stream(live: Live, req: Request, range: Extract<Parsed, { ok: true }>["
     },
     cancel: () => stop(),
   });
-  return new Response(body, { headers: { ...SECURITY_HEADERS, "content-type": "text/event-stream", connection: "keep-alive" } });
+  return new Response(body, {
+    headers: { ...SECURITY_HEADERS, "content-type": "text/event-stream", connection: "keep-alive" },
+  });
 }
 
 /** The request handler: static files, the named queries, the SSE stream; nothing else. */

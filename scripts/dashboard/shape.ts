@@ -13,7 +13,15 @@ const cents = (eur: number) => Math.round(eur * 100) / 100;
 
 export type PricePoint = { t: number; eur: number };
 export type PriceData = { latest: { t: number; eur: number; source: string } | null; points: PricePoint[] };
-export type HourRow = { t: number; tx: number; volume_btc: number; volume_eur: number; max_btc: number; max_eur: number; pending: number };
+export type HourRow = {
+  t: number;
+  tx: number;
+  volume_btc: number;
+  volume_eur: number;
+  max_btc: number;
+  max_eur: number;
+  pending: number;
+};
 export type MinerRow = { miner: string; blocks: number; reward_btc: number; reward_eur: number };
 export type MinersData = { start: number | null; miners: MinerRow[] };
 
@@ -26,7 +34,9 @@ export function shapePrice(a: EsAnswer): PriceData {
   const points = (a.aggregations?.series?.buckets ?? [])
     .filter((b) => b.doc_count > 0)
     .map((b) => ({ t: Number(b.key), eur: cents(num(b, "eur")) }));
-  const hit = a.aggregations?.latest?.hits?.hits[0]?._source as { time?: string | number; eur?: number; source?: string } | undefined;
+  const hit = a.aggregations?.latest?.hits?.hits[0]?._source as
+    | { time?: string | number; eur?: number; source?: string }
+    | undefined;
   const latest =
     hit && hit.time !== undefined && typeof hit.eur === "number"
       ? { t: new Date(hit.time).getTime(), eur: hit.eur, source: String(hit.source ?? "") }

@@ -86,6 +86,8 @@ export function loadConfig(env: Env = process.env) {
       batchMax: int(env, "BOLT_BATCH_MAX", 2000, 1),
       stallTimeoutMs: int(env, "BOLT_STALL_TIMEOUT_MS", 60_000, 1000),
       retryMaxMs: int(env, "BOLT_RETRY_MAX_MS", 10_000, 10),
+      sessionTimeoutMs: int(env, "BOLT_SESSION_TIMEOUT_MS", 30_000, 6000),
+      valuationTickMs: int(env, "BOLT_VALUATION_TICK_MS", 1000, 100),
     },
     kibanaUrl: env.KIBANA_URL || undefined,
     dashboardPort: int(env, "DASHBOARD_PORT", 8080, 1),

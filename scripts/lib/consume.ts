@@ -50,7 +50,7 @@ export async function runBolt(opts: {
   const groupId = `${cfg.namespace ? `${cfg.namespace}-` : ""}btc-${name}`;
   const consumer: Consumer = kafka.consumer({
     groupId,
-    sessionTimeout: 30_000,
+    sessionTimeout: cfg.bolt.sessionTimeoutMs,
     rebalanceTimeout: 60_000,
     heartbeatInterval: 3000,
     maxBytesPerPartition: 1_048_576,
@@ -84,6 +84,20 @@ export async function runBolt(opts: {
   await consumer.connect();
   for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: true });
   let lastTick = 0;
+  let ticking = false;
+  /** one tick at a time (a tick waiting for Elasticsearch must not pile up behind the timer) */
+  const runTick = async (ctx: BoltContext) => {
+    if (!opts.tick || ticking) return;
+    ticking = true;
+    lastTick = Date.now();
+    try {
+      await opts.tick(ctx);
+    } catch (e) {
+      log.warn(`${name} tick failed`, { error: e });
+    } finally {
+      ticking = false;
+    }
+  };
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
@@ -107,17 +121,13 @@ export async function runBolt(opts: {
         await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
         await ctx.heartbeat();
       }
-      if (opts.tick && Date.now() - lastTick >= (opts.tickMs ?? 1000)) {
-        lastTick = Date.now();
-        await opts.tick(ctx).catch((e) => log.warn(`${name} tick failed`, { error: e }));
-      }
+      if (opts.tick && Date.now() - lastTick >= (opts.tickMs ?? 1000)) await runTick(ctx);
     },
   });
   if (opts.tick) {
     const timer = setInterval(() => {
       if (Date.now() - lastTick < (opts.tickMs ?? 1000) || isStopping()) return;
-      lastTick = Date.now();
-      opts.tick?.({ producer, heartbeat: async () => alive() }).catch((e) => log.warn(`${name} tick failed`, { error: e }));
+      void runTick({ producer, heartbeat: async () => alive() });
     }, opts.tickMs ?? 1000);
     onShutdown("tick", () => clearInterval(timer));
   }

@@ -36,6 +36,12 @@ export type BulkOp<T = unknown> = {
   doc?: unknown;
   /** external versioning (`version_type: external_gte`): a stale write is refused and counts as done. */
   version?: number;
+  /** optimistic concurrency: the write lands only if the document is still at this seq_no/primary_term; a 409
+   * is then returned as a refusal (status 409) for the caller to read again and retry. */
+  ifSeqNo?: number;
+  ifPrimaryTerm?: number;
+  /** custom routing (every document of a routing value on one shard, so one search sees them atomically) */
+  routing?: string;
   /** carried back with a refusal so the caller knows which record to dead-letter */
   ref: T;
 };
@@ -55,7 +61,7 @@ function alreadyDone(op: BulkOp, status: number): boolean {
 export async function bulkWrite<T>(
   client: Client,
   ops: BulkOp<T>[],
-  opts: { refresh?: boolean; retryMaxMs?: number } = {},
+  opts: { refresh?: boolean; retryMaxMs?: number; onRetry?: () => Promise<void> } = {},
 ): Promise<BulkRefusal<T>[]> {
   const refused: BulkRefusal<T>[] = [];
   let pending = ops;
@@ -65,6 +71,8 @@ export async function bulkWrite<T>(
     for (const o of pending) {
       const meta: Record<string, unknown> = { _index: o.index, _id: o.id };
       if (o.version !== undefined) Object.assign(meta, { version: o.version, version_type: "external_gte" });
+      if (o.ifSeqNo !== undefined) Object.assign(meta, { if_seq_no: o.ifSeqNo, if_primary_term: o.ifPrimaryTerm });
+      if (o.routing !== undefined) meta.routing = o.routing;
       body.push({ [o.op]: meta });
       if (o.op !== "delete") body.push(o.doc);
     }
@@ -74,6 +82,7 @@ export async function bulkWrite<T>(
       items = res.items as typeof items;
     } catch (e) {
       await sleep(backoff(attempt, "elasticsearch bulk", e, opts.retryMaxMs));
+      await opts.onRetry?.();
       continue;
     }
     const retry: BulkOp<T>[] = [];
@@ -84,14 +93,23 @@ export async function bulkWrite<T>(
       if (r.status === 429 || r.status >= 500) retry.push(o);
       else refused.push({ ref: o.ref, status: r.status, reason: `${r.error?.type ?? r.status}: ${r.error?.reason ?? ""}` });
     });
-    if (retry.length > 0) await sleep(backoff(attempt, `elasticsearch bulk (${retry.length} items busy)`, retry.length, opts.retryMaxMs));
+    if (retry.length > 0) {
+      await sleep(backoff(attempt, `elasticsearch bulk (${retry.length} items busy)`, retry.length, opts.retryMaxMs));
+      await opts.onRetry?.();
+    }
     pending = retry;
   }
   return refused;
 }
 
-/** Run a read (search, aggregation) until it succeeds, with the same backoff as writes. */
-export async function withRetry<R>(what: string, fn: () => Promise<R>, retryMaxMs?: number): Promise<R> {
+/** Run a read (search, aggregation) until it succeeds, with the same backoff as writes; `onRetry` runs between
+ * attempts (a bolt heartbeats there, so waiting for Elasticsearch is a pause, not a stall). */
+export async function withRetry<R>(
+  what: string,
+  fn: () => Promise<R>,
+  retryMaxMs?: number,
+  onRetry?: () => Promise<void>,
+): Promise<R> {
   for (let attempt = 0; ; attempt++) {
     try {
       return await fn();
@@ -100,6 +118,7 @@ export async function withRetry<R>(what: string, fn: () => Promise<R>, retryMaxM
       if (status !== undefined && status >= 400 && status < 500 && status !== 429) throw e;
       if (isStopping()) throw e;
       await sleep(backoff(attempt, what, e, retryMaxMs));
+      await onRetry?.();
     }
   }
 }

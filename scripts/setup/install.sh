@@ -22,7 +22,7 @@ step 1/7 "Debian packages (supervisor, Java 17, Maven, unzip)"
 need=()
 for p in supervisor openjdk-17-jre-headless maven unzip curl util-linux; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
 if [ "${WITH_BROWSER:-0}" = 1 ]; then dpkg -s chromium >/dev/null 2>&1 || need+=(chromium); fi
-if [ ${#need[@]} -eq 0 ]; then ok "already installed"
+if [ ${#need[@]} -eq 0 ]; then ok "all present"
 elif [ "${BTC_SKIP_APT:-0}" = 1 ]; then die "missing Debian packages: ${need[*]} (BTC_SKIP_APT=1 was set)"
 else
   [ "$(id -u)" = 0 ] || die "installing ${need[*]} needs root: run sudo make setup"

@@ -39,7 +39,14 @@ export type Health = {
   bolts: BoltHealth[];
   deadLetters: number | null;
   kafka: { ok: boolean; brokers: number; expected: number; controller: number | null; error?: string };
-  es: { ok: boolean; status?: string; nodes?: number; activeShards?: number; unassignedShards?: number; error?: string };
+  es: {
+    ok: boolean;
+    status?: string;
+    nodes?: number;
+    activeShards?: number;
+    unassignedShards?: number;
+    error?: string;
+  };
   sample: Sample;
 };
 
@@ -92,7 +99,13 @@ async function esPart(es: Client): Promise<Health["es"]> {
   try {
     const h = await es.cluster.health({}, { requestTimeout: 1500, maxRetries: 0 });
     const status = String(h.status).toLowerCase();
-    return { ok: status !== "red", status, nodes: h.number_of_nodes, activeShards: h.active_shards, unassignedShards: h.unassigned_shards };
+    return {
+      ok: status !== "red",
+      status,
+      nodes: h.number_of_nodes,
+      activeShards: h.active_shards,
+      unassignedShards: h.unassigned_shards,
+    };
   } catch (e) {
     return { ok: false, error: (e as Error).message };
   }
@@ -121,7 +134,14 @@ export async function pipelineHealth(
     if (own) void admin.disconnect().catch(() => {});
   }
   const bolts = k?.bolts.map(({ sum: _s, ...b }) => b) ?? [];
-  return { at: Date.now(), bolts, deadLetters: k?.dlq ?? null, kafka, es: await esP, sample: k?.sample ?? { at: Date.now(), committed: {} } };
+  return {
+    at: Date.now(),
+    bolts,
+    deadLetters: k?.dlq ?? null,
+    kafka,
+    es: await esP,
+    sample: k?.sample ?? { at: Date.now(), committed: {} },
+  };
 }
 
 async function main() {
