@@ -24,7 +24,7 @@ status: ## the truth about the clusters and the pipeline
 	@bun scripts/setup/status.ts
 
 lint: ## format check, lint, type-check
-	@bunx biome ci .
+	@bunx biome ci --colors=off .
 	@bunx tsc --noEmit -p .
 
 format: ## format the code in place

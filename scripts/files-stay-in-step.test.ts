@@ -37,7 +37,11 @@ test("every environment variable read is documented in .env.example", () => {
   const documented = new Set([...read(".env.example").matchAll(/^([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]!));
   const internal = new Set(["SUPERVISOR_PROCESS_NAME", "HOME", "CI", "PATH"]);
   const used = new Set<string>();
-  const sources = [...files("scripts", (f) => f.endsWith(".ts") && !f.endsWith(".test.ts")), ...files("bin", () => true), "Makefile"];
+  const sources = [
+    ...files("scripts", (f) => f.endsWith(".ts") && !f.endsWith(".test.ts")),
+    ...files("bin", () => true),
+    "Makefile",
+  ];
   for (const f of sources) {
     const text = read(f);
     for (const m of text.matchAll(/(?:process\.env\.|env\.)([A-Z][A-Z0-9_]+)/g)) used.add(m[1]!);

@@ -16,7 +16,9 @@ test("three brokers registered with an active controller, and the quorum has thr
   await admin.disconnect();
   expect(c.brokers.map((b) => b.port).sort()).toEqual([9092, 9093, 9094]);
   expect(c.controller).toBeGreaterThanOrEqual(1);
-  const q = await $({ quiet: true })`java -cp ${`${ROOT}/var/opt/kafka/libs/*`} org.apache.kafka.tools.MetadataQuorumCommand --bootstrap-server 127.0.0.1:9092 describe --status`;
+  const q = await $({
+    quiet: true,
+  })`java -cp ${`${ROOT}/var/opt/kafka/libs/*`} org.apache.kafka.tools.MetadataQuorumCommand --bootstrap-server 127.0.0.1:9092 describe --status`;
   expect(q.stdout).toMatch(/LeaderId:\s+[123]/);
   expect(q.stdout).toMatch(/CurrentVoters:.*"id":\s*1.*"id":\s*2.*"id":\s*3/s);
 });

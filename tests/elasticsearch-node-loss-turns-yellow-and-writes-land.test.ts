@@ -7,7 +7,8 @@ import { bulkWrite, esClient } from "../scripts/lib/es.ts";
 import { dropNamespace, freshNamespace, ROOT } from "./cluster.ts";
 
 let cfg: Config;
-const ctl = (...args: string[]) => $({ cwd: ROOT, quiet: true, nothrow: true })`supervisorctl -c supervisord.conf ${args}`;
+const ctl = (...args: string[]) =>
+  $({ cwd: ROOT, quiet: true, nothrow: true })`supervisorctl -c supervisord.conf ${args}`;
 beforeAll(async () => {
   cfg = await freshNamespace("esloss");
 });
@@ -20,9 +21,21 @@ afterAll(async () => {
 test("with elasticsearch3 stopped the cluster is yellow and writes land; back, it is green", async () => {
   const es = esClient(cfg);
   const index = `${cfg.namespace}-btc-value`;
-  const doc = (i: number) => ({ time: 1_700_000_000_000 + i, pair: "BTC-EUR", eur: 30_000 + i, source: "test", origin: "simulated" });
+  const doc = (i: number) => ({
+    time: 1_700_000_000_000 + i,
+    pair: "BTC-EUR",
+    eur: 30_000 + i,
+    source: "test",
+    origin: "simulated",
+  });
   const ops = (from: number, to: number) =>
-    Array.from({ length: to - from }, (_, k) => ({ op: "index" as const, index, id: `d${from + k}`, doc: doc(from + k), ref: from + k }));
+    Array.from({ length: to - from }, (_, k) => ({
+      op: "index" as const,
+      index,
+      id: `d${from + k}`,
+      doc: doc(from + k),
+      ref: from + k,
+    }));
   expect(await bulkWrite(es, ops(0, 100), { refresh: true })).toEqual([]);
   await ctl("stop", "es-kibana:elasticsearch3");
   const h = await es.cluster.health({ wait_for_nodes: "2", timeout: "60s" });

@@ -20,11 +20,16 @@ afterAll(async () => {
 
 test("the pipeline's topics: 9 partitions on 3 replicas, min.insync.replicas=2, 30 days of history", async () => {
   const names = Object.values(topicsOf(prod));
-  expect(names).toEqual(expect.arrayContaining(["p3-btc-bpi", "p3-btc-blocks", "p3-btc-transactions", "p3-btc-dead-letters"]));
+  expect(names).toEqual(
+    expect.arrayContaining(["p3-btc-bpi", "p3-btc-blocks", "p3-btc-transactions", "p3-btc-dead-letters"]),
+  );
   const admin = kafkaClient(prod, "test-spec").admin();
   await admin.connect();
   const meta = await admin.fetchTopicMetadata({ topics: names });
-  const conf = await admin.describeConfigs({ includeSynonyms: false, resources: names.map((name) => ({ type: 2, name })) });
+  const conf = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: names.map((name) => ({ type: 2, name })),
+  });
   await admin.disconnect();
   for (const t of meta.topics) {
     expect(t.partitions.length).toBe(9);

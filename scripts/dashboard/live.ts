@@ -107,6 +107,12 @@ export class Live {
     return h;
   }
 
+  /** The latest health the loop measured (with rates), or a fresh probe before the first one. */
+  async currentHealth(): Promise<Health> {
+    if (this.health) return JSON.parse(this.health) as Health;
+    return pipelineHealth(this.cfg, { admin: this.admin ?? undefined, es: this.es });
+  }
+
   async run(): Promise<void> {
     void (async () => {
       let prev: Sample | undefined;

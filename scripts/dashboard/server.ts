@@ -45,7 +45,7 @@ const json = (status: number, body: unknown) =>
 async function answer(cfg: Config, es: Client, live: Live, p: Extract<Parsed, { ok: true }>) {
   const { range, unit, period } = p.params;
   const now = Date.now();
-  if (p.name === "health") return live.healthOnce();
+  if (p.name === "health") return live.currentHealth();
   if (p.name === "price") {
     const [a] = await runSearches(es, [priceQuery(cfg, range, now)]);
     return { range, origins: originsOf(a!), ...shapePrice(a!) };

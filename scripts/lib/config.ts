@@ -60,7 +60,11 @@ export function loadConfig(env: Env = process.env) {
     namespace: ns,
     logLevel: str(env, "LOG_LEVEL", "info"),
     kafka: {
-      brokers: list(env, "KAFKA_BROKERS", full ? ["127.0.0.1:9092", "127.0.0.1:9093", "127.0.0.1:9094"] : ["127.0.0.1:9092"]),
+      brokers: list(
+        env,
+        "KAFKA_BROKERS",
+        full ? ["127.0.0.1:9092", "127.0.0.1:9093", "127.0.0.1:9094"] : ["127.0.0.1:9092"],
+      ),
       clientId: str(env, "KAFKA_CLIENT_ID", "btc-realtime"),
       partitions: int(env, "TOPIC_PARTITIONS", 9, 1),
       replication,

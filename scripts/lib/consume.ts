@@ -118,7 +118,9 @@ export async function runBolt(opts: {
         const last = messages[messages.length - 1]!.offset;
         resolveOffset(last);
         const next = (BigInt(last) + 1n).toString();
-        await commitOffsetsIfNecessary({ topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }] });
+        await commitOffsetsIfNecessary({
+          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
+        });
         await ctx.heartbeat();
       }
       if (opts.tick && Date.now() - lastTick >= (opts.tickMs ?? 1000)) await runTick(ctx);

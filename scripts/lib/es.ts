@@ -91,7 +91,12 @@ export async function bulkWrite<T>(
       const r = Object.values(item)[0]!;
       if (r.status < 300 || alreadyDone(o, r.status) || (o.op === "delete" && r.status === 404)) return;
       if (r.status === 429 || r.status >= 500) retry.push(o);
-      else refused.push({ ref: o.ref, status: r.status, reason: `${r.error?.type ?? r.status}: ${r.error?.reason ?? ""}` });
+      else
+        refused.push({
+          ref: o.ref,
+          status: r.status,
+          reason: `${r.error?.type ?? r.status}: ${r.error?.reason ?? ""}`,
+        });
     });
     if (retry.length > 0) {
       await sleep(backoff(attempt, `elasticsearch bulk (${retry.length} items busy)`, retry.length, opts.retryMaxMs));

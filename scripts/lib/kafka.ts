@@ -2,7 +2,14 @@
 // kafkajs (pure JS, loads under Bun): its idempotent producer with acks=all and one request in flight is tested
 // against real brokers (tests/producer-survives-broker-loss.test.ts), with a broker killed and frozen mid-send.
 
-import { CompressionTypes, type IHeaders, Kafka, logLevel as KafkaLogLevel, type Message, type Producer } from "kafkajs";
+import {
+  CompressionTypes,
+  type IHeaders,
+  Kafka,
+  logLevel as KafkaLogLevel,
+  type Message,
+  type Producer,
+} from "kafkajs";
 import { type Config, topicsOf } from "./config.ts";
 import { log } from "./log.ts";
 
@@ -79,7 +86,8 @@ export function deadLetterMessage(r: Rejected, bolt: string): Message {
 /** Dead-letter rejected records; resolves only once Kafka acknowledged them (before offsets are committed). */
 export async function deadLetter(producer: Producer, cfg: Config, bolt: string, rejected: Rejected[]): Promise<void> {
   if (rejected.length === 0) return;
-  for (const r of rejected) log.warn("dead-lettered", { bolt, topic: r.topic, partition: r.partition, offset: r.offset, reason: r.reason });
+  for (const r of rejected)
+    log.warn("dead-lettered", { bolt, topic: r.topic, partition: r.partition, offset: r.offset, reason: r.reason });
   await sendBounded(
     producer,
     topicsOf(cfg).deadLetters,

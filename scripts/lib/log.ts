@@ -12,7 +12,8 @@ export function setLogLevel(level: string): void {
 }
 
 function errorFields(v: unknown): unknown {
-  if (v instanceof Error) return { name: v.name, message: v.message, stack: v.stack?.split("\n").slice(0, 6).join("\n") };
+  if (v instanceof Error)
+    return { name: v.name, message: v.message, stack: v.stack?.split("\n").slice(0, 6).join("\n") };
   return v;
 }
 
@@ -37,7 +38,11 @@ export const log = {
 export function backoff(attempt: number, what: string, err: unknown, capMs = 10_000, baseMs = 200): number {
   const level: Level = attempt >= 5 ? "warn" : "debug";
   const delay = Math.round(Math.random() * Math.min(capMs, baseMs * 2 ** Math.min(attempt, 20)));
-  emit(level, `${what}: retrying`, { attempt, delayMs: delay, error: err instanceof Error ? err.message : String(err) });
+  emit(level, `${what}: retrying`, {
+    attempt,
+    delayMs: delay,
+    error: err instanceof Error ? err.message : String(err),
+  });
   return delay;
 }
 

@@ -52,6 +52,7 @@ function connectOnce(o: WsFeedOptions): Promise<{ reason: string; healthy: boole
       for (const s of o.subscriptions) ws.send(s);
     };
     ws.onmessage = (ev: MessageEvent) => {
+      if (done) return;
       last = Date.now();
       healthy = true;
       const data = ev.data as string | ArrayBuffer;

@@ -34,7 +34,9 @@ export function parseIndicesFile(text: string): IndexSpec[] {
 /** The specs as this configuration creates them: namespaced names, INDEX_SHARDS and INDEX_REPLICAS applied. */
 export function indexSpecs(cfg: Config, text = readFileSync(INDICES_FILE, "utf8")): IndexSpec[] {
   const names = indicesOf(cfg) as Record<string, string>;
-  const byBase = new Map(Object.values(indicesOf({ namespace: "" })).map((base, i) => [base, Object.values(names)[i]!]));
+  const byBase = new Map(
+    Object.values(indicesOf({ namespace: "" })).map((base, i) => [base, Object.values(names)[i]!]),
+  );
   return parseIndicesFile(text).map((s) => ({
     ...s,
     name: byBase.get(s.name) ?? s.name,
@@ -65,13 +67,18 @@ export async function ensureIndices(cfg: Config, say: (line: string) => void = (
     if (!(await es.indices.exists({ index: spec.name }))) {
       await es.indices.create({ index: spec.name, settings: spec.settings, mappings: spec.mappings as never });
       created.push(spec.name);
-      say(`created index ${spec.name} (${spec.settings.number_of_shards} shards, ${spec.settings.number_of_replicas} replicas)`);
+      say(
+        `created index ${spec.name} (${spec.settings.number_of_shards} shards, ${spec.settings.number_of_replicas} replicas)`,
+      );
       continue;
     }
     const live = await es.indices.get({ index: spec.name });
     const info = live[spec.name]!;
     const s = info.settings?.index ?? {};
-    const diffs = mappingDrift(spec.mappings as Record<string, unknown>, (info.mappings ?? {}) as Record<string, unknown>);
+    const diffs = mappingDrift(
+      spec.mappings as Record<string, unknown>,
+      (info.mappings ?? {}) as Record<string, unknown>,
+    );
     if (Number(s.number_of_shards) !== spec.settings.number_of_shards)
       diffs.push(`shards: live ${s.number_of_shards}, wanted ${spec.settings.number_of_shards}`);
     if (Number(s.number_of_replicas) !== spec.settings.number_of_replicas)

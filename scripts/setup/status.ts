@@ -19,13 +19,17 @@ $.quiet = true;
 
 /** Partitions whose in-sync replicas are fewer than their replicas, or that have no leader. */
 export function degradedPartitions(
-  topics: Array<{ name: string; partitions: Array<{ partitionId: number; leader: number; replicas: number[]; isr: number[] }> }>,
+  topics: Array<{
+    name: string;
+    partitions: Array<{ partitionId: number; leader: number; replicas: number[]; isr: number[] }>;
+  }>,
 ) {
   const out: string[] = [];
   for (const t of topics)
     for (const p of t.partitions) {
       if (p.leader < 0) out.push(`${t.name}/${p.partitionId} OFFLINE`);
-      else if (p.isr.length < p.replicas.length) out.push(`${t.name}/${p.partitionId} isr ${p.isr.length}/${p.replicas.length}`);
+      else if (p.isr.length < p.replicas.length)
+        out.push(`${t.name}/${p.partitionId} isr ${p.isr.length}/${p.replicas.length}`);
     }
   return out;
 }
@@ -46,14 +50,27 @@ async function kafkaPart(cfg: Config): Promise<boolean> {
     const c = await admin.describeCluster();
     console.log(`  brokers ${c.brokers.map((b) => `${b.nodeId}@${b.port}`).join(" ")}; controller ${c.controller}`);
     const libs = join(process.env.KAFKA_HOME || join(ROOT, "var/opt/kafka"), "libs/*");
-    const q = await $({ nothrow: true, timeout: "20s" })`java -cp ${libs} org.apache.kafka.tools.MetadataQuorumCommand --bootstrap-server ${cfg.kafka.brokers[0]!} describe --status`;
+    const q = await $({
+      nothrow: true,
+      timeout: "20s",
+    })`java -cp ${libs} org.apache.kafka.tools.MetadataQuorumCommand --bootstrap-server ${cfg.kafka.brokers[0]!} describe --status`;
     const quorum = Object.fromEntries(
-      q.stdout.split("\n").map((l) => l.split(":").map((s) => s.trim())).filter((kv) => kv.length >= 2).map(([k, ...v]) => [k, v.join(":")]),
+      q.stdout
+        .split("\n")
+        .map((l) => l.split(":").map((s) => s.trim()))
+        .filter((kv) => kv.length >= 2)
+        .map(([k, ...v]) => [k, v.join(":")]),
     );
-    console.log(`  KRaft quorum: leader ${quorum.LeaderId ?? "?"}, epoch ${quorum.LeaderEpoch ?? "?"}, voters ${[...(quorum.CurrentVoters ?? "").matchAll(/"id":\s*(\d+)/g)].map((m) => m[1]).join(",") || "?"}, max follower lag ${quorum.MaxFollowerLag ?? "?"}`);
-    const meta = await admin.fetchTopicMetadata({ topics: (await admin.listTopics()).filter((t) => !t.startsWith("__")) });
+    console.log(
+      `  KRaft quorum: leader ${quorum.LeaderId ?? "?"}, epoch ${quorum.LeaderEpoch ?? "?"}, voters ${[...(quorum.CurrentVoters ?? "").matchAll(/"id":\s*(\d+)/g)].map((m) => m[1]).join(",") || "?"}, max follower lag ${quorum.MaxFollowerLag ?? "?"}`,
+    );
+    const meta = await admin.fetchTopicMetadata({
+      topics: (await admin.listTopics()).filter((t) => !t.startsWith("__")),
+    });
     const bad = degradedPartitions(meta.topics);
-    console.log(`  ${meta.topics.length} topics; ${bad.length === 0 ? "every partition fully replicated" : `${bad.length} degraded: ${bad.slice(0, 12).join(", ")}`}`);
+    console.log(
+      `  ${meta.topics.length} topics; ${bad.length === 0 ? "every partition fully replicated" : `${bad.length} degraded: ${bad.slice(0, 12).join(", ")}`}`,
+    );
     return bad.length === 0 && c.brokers.length >= cfg.kafka.brokers.length;
   } catch (e) {
     console.log(`  UNREACHABLE: ${(e as Error).message}`);
@@ -68,9 +85,16 @@ async function esPart(cfg: Config): Promise<boolean> {
   const es = esClient(cfg);
   try {
     const h = await es.cluster.health({}, { requestTimeout: 5000, maxRetries: 0 });
-    console.log(`  cluster ${h.cluster_name}: ${h.status.toUpperCase()}, ${h.number_of_nodes} nodes, ${h.active_primary_shards} primary / ${h.active_shards} active shards, ${h.unassigned_shards} unassigned, ${h.relocating_shards} relocating`);
-    const idx = await es.cat.indices({ index: Object.values(indicesOf(cfg)), format: "json", h: "index,health,docs.count,pri,rep" });
-    for (const i of idx) console.log(`  ${String(i.index).padEnd(24)} ${i.health} docs ${i["docs.count"]} shards ${i.pri}x(1+${i.rep})`);
+    console.log(
+      `  cluster ${h.cluster_name}: ${h.status.toUpperCase()}, ${h.number_of_nodes} nodes, ${h.active_primary_shards} primary / ${h.active_shards} active shards, ${h.unassigned_shards} unassigned, ${h.relocating_shards} relocating`,
+    );
+    const idx = await es.cat.indices({
+      index: Object.values(indicesOf(cfg)),
+      format: "json",
+      h: "index,health,docs.count,pri,rep",
+    });
+    for (const i of idx)
+      console.log(`  ${String(i.index).padEnd(24)} ${i.health} docs ${i["docs.count"]} shards ${i.pri}x(1+${i.rep})`);
     return h.status === "green";
   } catch (e) {
     console.log(`  UNREACHABLE: ${(e as Error).message}`);
@@ -85,12 +109,22 @@ async function pipelinePart(cfg: Config): Promise<boolean> {
     await sleep(1000);
     const p = await pipelineHealth(cfg, { timeoutMs: 5000, previous: first.sample });
     for (const b of p.bolts)
-      console.log(`  ${b.bolt.padEnd(14)} lag ${String(b.lag).padStart(8)}  ${b.rate === null ? "-" : b.rate.toFixed(1)} msg/s  (group ${b.group})`);
+      console.log(
+        `  ${b.bolt.padEnd(14)} lag ${String(b.lag).padStart(8)}  ${b.rate === null ? "-" : b.rate.toFixed(1)} msg/s  (group ${b.group})`,
+      );
     console.log(`  dead letters: ${p.deadLetters}`);
     const es = esClient(cfg);
     const ix = indicesOf(cfg);
-    for (const [what, index] of [["transactions", ix.rawTransactions], ["blocks", ix.rawBlocks]] as const) {
-      const r = await es.search({ index, size: 0, query: { term: { priced: false } }, aggs: { since: { min: { field: "time" } } } });
+    for (const [what, index] of [
+      ["transactions", ix.rawTransactions],
+      ["blocks", ix.rawBlocks],
+    ] as const) {
+      const r = await es.search({
+        index,
+        size: 0,
+        query: { term: { priced: false } },
+        aggs: { since: { min: { field: "time" } } },
+      });
       const n = typeof r.hits.total === "number" ? r.hits.total : (r.hits.total?.value ?? 0);
       const since = (r.aggregations?.since as { value_as_string?: string } | undefined)?.value_as_string;
       console.log(`  ${what} waiting for a price: ${n}${n > 0 && since ? ` (the oldest from ${since})` : ""}`);

@@ -72,7 +72,8 @@ async function ensureTopicsOnce(cfg: Config, say: (line: string) => void) {
           configEntries: Object.entries(s.configs).map(([name, value]) => ({ name, value })),
         })),
       });
-      for (const s of missing) say(`created topic ${s.topic} (${s.partitions} partitions, replication ${s.replication})`);
+      for (const s of missing)
+        say(`created topic ${s.topic} (${s.partitions} partitions, replication ${s.replication})`);
     }
     const present = specs.filter((s) => existing.has(s.topic));
     const drift: Record<string, string[]> = {};
@@ -106,7 +107,9 @@ async function main() {
   const { drift } = await ensureTopics(cfg, (line) => console.log(`    ${line}`));
   const n = Object.keys(drift).length;
   if (n > 0) {
-    console.error(`${n} topic(s) differ from the specification: fix them by hand (kafka-configs, kafka-topics) or re-create them`);
+    console.error(
+      `${n} topic(s) differ from the specification: fix them by hand (kafka-configs, kafka-topics) or re-create them`,
+    );
     process.exit(2);
   }
 }

@@ -31,7 +31,8 @@ export async function kafkaNotReady(cfg: Config): Promise<string | null> {
 export async function esNotReady(cfg: Config): Promise<string | null> {
   try {
     const h = await esClient(cfg).cluster.health({ timeout: "2s" }, { requestTimeout: 5000, maxRetries: 0 });
-    if (h.number_of_nodes < cfg.es.nodes.length) return `${h.number_of_nodes}/${cfg.es.nodes.length} nodes, ${h.status}`;
+    if (h.number_of_nodes < cfg.es.nodes.length)
+      return `${h.number_of_nodes}/${cfg.es.nodes.length} nodes, ${h.status}`;
     if (h.status !== "green") return `${h.status} (${h.unassigned_shards} unassigned shards)`;
     return null;
   } catch (e) {
