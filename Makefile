@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export BTC_PROFILE ?= full
 CTL := supervisorctl -c supervisord.conf
 
-.PHONY: help setup up demo down status test test-unit test-integration lint format check bench kibana-import clean
+.PHONY: help setup up demo down status test test-unit test-integration lint format check bench kibana-import clean rebuild
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -46,3 +46,6 @@ kibana-import: ## send kibana-export.ndjson to KIBANA_URL's saved-objects import
 
 clean: down ## stop and delete the data of the profile (var/data/$(BTC_PROFILE)); installs are kept
 	. bin/env.sh && rm -rf "$$BTC_DATA"/kafka-* && for d in "$$ES_DATA"/es-*; do rm -rf "$$d"/data "$$d"/config "$$d"/logs; done
+
+rebuild: ## rebuild every index from Kafka's history (after an Elasticsearch loss): REBUILD_CONFIRM=yes make rebuild
+	@bun scripts/setup/rebuild.ts

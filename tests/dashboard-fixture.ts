@@ -41,7 +41,14 @@ export function fixture(now = Date.now(), origin = "live") {
     vol(hours[1]!, 2, 12_345_678_901, 7_531_234.56, 12_000_000_000, 7_320_060),
     vol(hours[2]!, 5, 250_000_001, 155_863.42, 200_000_000, 124_691.34),
   ];
-  const miner = (period: string, start: number, name: string, blocks: number, reward_sat: number, reward_eur: number) => ({
+  const miner = (
+    period: string,
+    start: number,
+    name: string,
+    blocks: number,
+    reward_sat: number,
+    reward_eur: number,
+  ) => ({
     period,
     start,
     miner: name,

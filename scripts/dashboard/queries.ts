@@ -38,7 +38,7 @@ export function parseRequest(name: string, search: URLSearchParams): Parsed {
   const params: Params = { range: "24h", unit: "btc", period: "day" };
   const seen = new Set<string>();
   for (const [k, v] of search) {
-    const values = allowed[k];
+    const values = Object.hasOwn(allowed, k) ? allowed[k] : undefined;
     if (!values) return { ok: false, status: 400, error: `unknown parameter ${k.slice(0, 40)}` };
     if (seen.has(k)) return { ok: false, status: 400, error: `parameter ${k} given twice` };
     if (!values.includes(v)) return { ok: false, status: 400, error: `${k} must be one of ${values.join(", ")}` };

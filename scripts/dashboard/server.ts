@@ -23,6 +23,7 @@ const ROOT = join(import.meta.dir, "../..");
 export const STATIC: Record<string, { file: string; type: string }> = {
   "/": { file: join(PUBLIC, "index.html"), type: "text/html; charset=utf-8" },
   "/app.js": { file: join(PUBLIC, "app.js"), type: "text/javascript; charset=utf-8" },
+  "/fmt.js": { file: join(PUBLIC, "fmt.js"), type: "text/javascript; charset=utf-8" },
   "/style.css": { file: join(PUBLIC, "style.css"), type: "text/css; charset=utf-8" },
   "/vendor/chart.umd.min.js": {
     file: join(ROOT, "node_modules/chart.js/dist/chart.umd.min.js"),
@@ -90,10 +91,10 @@ function stream(live: Live, req: Request, range: Extract<Parsed, { ok: true }>["
 export function handler(cfg: Config, live: Live, es: Client) {
   return async (req: Request): Promise<Response> => {
     const url = new URL(req.url);
-    const known = url.pathname in STATIC || url.pathname.startsWith("/api/");
+    const file = Object.hasOwn(STATIC, url.pathname) ? STATIC[url.pathname] : undefined;
+    const known = file !== undefined || url.pathname.startsWith("/api/");
     if (req.method !== "GET" && req.method !== "HEAD")
       return known ? json(405, { error: "read-only: GET only" }) : json(404, { error: "not found" });
-    const file = STATIC[url.pathname];
     if (file) return new Response(Bun.file(file.file), { headers: { ...SECURITY_HEADERS, "content-type": file.type } });
     if (url.pathname === "/api/stream") {
       const p = parseRequest("price", url.searchParams);
@@ -118,7 +119,14 @@ async function main() {
   const es = esClient(cfg);
   const live = new Live(cfg, es, admin);
   const fetch = handler(cfg, live, es);
-  const server = Bun.serve({ hostname: cfg.dashboardHost, port: cfg.dashboardPort, idleTimeout: 0, fetch });
+  const server = Bun.serve({
+    hostname: cfg.dashboardHost,
+    port: cfg.dashboardPort,
+    idleTimeout: 0,
+    development: false,
+    fetch,
+    error: () => json(500, { error: "internal error" }),
+  });
   log.info("dashboard listening", { url: `http://${cfg.dashboardHost}:${server.port}/` });
   onShutdown("admin", () => admin.disconnect());
   onShutdown("server", () => {

@@ -113,7 +113,13 @@ export async function runBolt(opts: {
       for (const messages of slicesOf(batch.messages, cfg.bolt.batchMax)) {
         if (!isRunning() || isStale() || isStopping()) break;
         const slice = { topic: batch.topic, partition: batch.partition, messages };
-        const rejected = await opts.handle(slice, ctx);
+        let rejected: Rejected[];
+        try {
+          rejected = await opts.handle(slice, ctx);
+        } catch (e) {
+          log.error("slice failed: it will be consumed again", { topic: slice.topic, partition: slice.partition, error: e });
+          throw e;
+        }
         await deadLetter(producer, cfg, name, rejected);
         const last = messages[messages.length - 1]!.offset;
         resolveOffset(last);

@@ -3,8 +3,8 @@
 // /api/block/<hash>/txs (whose first transaction is the coinbase). Bodies are returned as received, with their
 // feed name and receive time, for the caller to capture and publish.
 
-import type { Captured } from "../tools/capture.ts";
 import { log, sleep } from "../lib/log.ts";
+import type { Captured } from "../tools/capture.ts";
 
 export type DetailsOptions = {
   blockchainApi: string;

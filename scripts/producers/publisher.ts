@@ -59,8 +59,8 @@ export class Publisher {
   }
 
   private enqueue(q: Queued): void {
-    let list = this.queues.get(q.topic);
-    if (!list) this.queues.set(q.topic, (list = []));
+    const list = this.queues.get(q.topic) ?? [];
+    if (list.length === 0) this.queues.set(q.topic, list);
     list.push(q);
     this.count++;
     this.bytes += q.bytes;
@@ -124,16 +124,23 @@ export class Publisher {
       }
       const batch = list.slice(0, limit);
       try {
-        await this.send(batch[0]!.topic, batch.map((q) => q.message));
+        await this.send(
+          batch[0]!.topic,
+          batch.map((q) => q.message),
+        );
         attempt = 0;
         limit = this.opts.batchMax;
         this.remove(list, batch.length);
         this.published += batch.length;
       } catch (e) {
-        if (TOO_LARGE.test(String((e as Error)?.message ?? e) + String((e as { type?: string })?.type))) {
+        const err = e as { message?: string; type?: string; cause?: { type?: string; message?: string } };
+        if (TOO_LARGE.test(`${err?.message} ${err?.type} ${err?.cause?.type} ${err?.cause?.message}`)) {
           if (batch.length > 1) limit = Math.max(1, Math.floor(batch.length / 2));
           else {
-            log.error("record refused by Kafka as too large: dropped", { topic: batch[0]!.topic, key: String(batch[0]!.message.key) });
+            log.error("record refused by Kafka as too large: dropped", {
+              topic: batch[0]!.topic,
+              key: String(batch[0]!.message.key),
+            });
             this.drop(batch[0]!, "too large for Kafka");
             this.remove(list, 1);
           }

@@ -40,10 +40,13 @@ function connectOnce(o: WsFeedOptions): Promise<{ reason: string; healthy: boole
       } catch {}
       resolve({ reason, healthy });
     };
-    const watch = setInterval(() => {
-      if (o.isStopping()) finish("stopping");
-      else if (Date.now() - last > o.silenceMs) finish(`silent for ${Date.now() - last} ms`);
-    }, Math.min(1000, Math.max(50, o.silenceMs / 4)));
+    const watch = setInterval(
+      () => {
+        if (o.isStopping()) finish("stopping");
+        else if (Date.now() - last > o.silenceMs) finish(`silent for ${Date.now() - last} ms`);
+      },
+      Math.min(1000, Math.max(50, o.silenceMs / 4)),
+    );
     const ping = setInterval(() => {
       if (ws.readyState === WebSocket.OPEN) ws.send('{"op":"ping"}');
     }, o.pingMs);

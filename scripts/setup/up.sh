@@ -19,8 +19,8 @@ bun scripts/setup/topics.ts
 bun scripts/setup/indices.ts
 if [ "${UP_CLUSTERS_ONLY:-0}" != 1 ]; then
   echo "==> starting the bolts, the dashboard and the producers (SOURCE_MODE=${SOURCE_MODE:-simulate})"
-  ctl start storm:bolt-prices storm:bolt-transactions storm:bolt-blocks storm:bolt-volume storm:bolt-miners \
-    es-kibana:dashboard producer: 2>&1 | sed 's/^/    /'
+  mapfile -t bolts < <(ctl status | awk '$1 ~ /^storm:bolt-/ {print $1}')
+  ctl start "${bolts[@]}" es-kibana:dashboard producer: 2>&1 | sed 's/^/    /'
   [ -n "${KIBANA_HOME:-}" ] && ctl start es-kibana:kibana | sed 's/^/    /'
 fi
 echo "==> up in $(( $(date +%s) - t0 )) s. Dashboard: http://127.0.0.1:${DASHBOARD_PORT:-8080}/   status: make status"

@@ -20,9 +20,10 @@ export const FUTURE_SLACK_S = 2 * 3600;
 export type Refusal = { error: string };
 export type Tx = { hash: string; time: number; hour: number; value_sat: number; inputs: number; outputs: number };
 
-function parseJson(text: string): Json | Refusal {
+function parseJson(text: string): { json: Json } | Refusal {
   try {
-    return obj(JSON.parse(text)) ?? { error: "not a JSON object" };
+    const json = obj(JSON.parse(text));
+    return json ? { json } : { error: "not a JSON object" };
   } catch {
     return { error: `not JSON: ${JSON.stringify(text.slice(0, 40))}` };
   }
@@ -51,8 +52,9 @@ function sumOutputs(outs: unknown[], field: string): number | Refusal {
 
 /** A blockchain.info `utx` message as a transaction, or why it is refused. */
 export function transactionOf(text: string, receivedAt?: number): Tx | Refusal {
-  const m = parseJson(text);
-  if ("error" in m) return m;
+  const parsed = parseJson(text);
+  if ("error" in parsed) return parsed;
+  const m = parsed.json;
   if (m.op !== "utx") return { error: `op ${JSON.stringify(m.op)} is not utx` };
   const x = obj(m.x);
   if (!x) return { error: "no x object" };

@@ -123,8 +123,11 @@ export async function pipelineHealth(
   let kafka: Health["kafka"];
   let k: Awaited<ReturnType<typeof kafkaPart>> | undefined;
   try {
-    if (own) await within(opts.timeoutMs ?? 1500, admin.connect(), "kafka connect");
-    k = await within(opts.timeoutMs ?? 1500, kafkaPart(cfg, admin, opts.previous), "kafka offsets");
+    const probe = async () => {
+      if (own) await admin.connect();
+      return kafkaPart(cfg, admin, opts.previous);
+    };
+    k = await within(opts.timeoutMs ?? 1500, probe(), "kafka");
     const controller = k.cluster.controller;
     const ok = controller !== null && controller >= 0 && k.cluster.brokers.length >= expected;
     kafka = { ok, brokers: k.cluster.brokers.length, expected, controller };

@@ -34,8 +34,28 @@ export function utxMessage(rng: Rng, t: { hash: string; timeSec: number; outs: O
     inputs.push({ sequence: 4294967293, prev_out: prev, script: "" });
   }
   const size = 10 + 148 * nIn + 34 * t.outs.length;
-  const out = t.outs.map((o, n) => ({ spent: false, tx_index: 0, type: 0, addr: o.addr, value: o.value, n, script: o.script }));
-  const x = { lock_time: 0, ver: 2, size, inputs, time: t.timeSec, tx_index: 0, vin_sz: nIn, hash: t.hash, vout_sz: out.length, relayed_by: "0.0.0.0", out };
+  const out = t.outs.map((o, n) => ({
+    spent: false,
+    tx_index: 0,
+    type: 0,
+    addr: o.addr,
+    value: o.value,
+    n,
+    script: o.script,
+  }));
+  const x = {
+    lock_time: 0,
+    ver: 2,
+    size,
+    inputs,
+    time: t.timeSec,
+    tx_index: 0,
+    vin_sz: nIn,
+    hash: t.hash,
+    vout_sz: out.length,
+    relayed_by: "0.0.0.0",
+    out,
+  };
   return JSON.stringify({ op: "utx", x });
 }
 
@@ -116,8 +136,25 @@ export function rawblockBody(rng: Rng, b: SimBlock): string {
       },
     ],
     out: [
-      { type: 0, spent: false, value: b.reward, spending_outpoints: [], n: 0, tx_index: 0, script: b.payout.script, addr: b.payout.addr },
-      { type: 0, spent: false, value: 0, spending_outpoints: [], n: 1, tx_index: 0, script: `6a24aa21a9ed${hexOf(rng, 32)}` },
+      {
+        type: 0,
+        spent: false,
+        value: b.reward,
+        spending_outpoints: [],
+        n: 0,
+        tx_index: 0,
+        script: b.payout.script,
+        addr: b.payout.addr,
+      },
+      {
+        type: 0,
+        spent: false,
+        value: 0,
+        spending_outpoints: [],
+        n: 1,
+        tx_index: 0,
+        script: `6a24aa21a9ed${hexOf(rng, 32)}`,
+      },
     ],
   };
   return JSON.stringify({

@@ -33,7 +33,10 @@ export const intOf = (rng: Rng, lo: number, hi: number): number => lo + Math.flo
 /** n random bytes as lowercase hex. */
 export function hexOf(rng: Rng, bytes: number): string {
   let s = "";
-  for (let i = 0; i < bytes; i++) s += Math.floor(rng() * 256).toString(16).padStart(2, "0");
+  for (let i = 0; i < bytes; i++)
+    s += Math.floor(rng() * 256)
+      .toString(16)
+      .padStart(2, "0");
   return s;
 }
 
@@ -75,7 +78,10 @@ export function poolShares(pools: readonly Pool[]): { pool: Pool; share: number 
   const rest = withTag.filter((p) => !(p.name in BIG_POOL_SHARES));
   const bigTotal = big.reduce((a, p) => a + BIG_POOL_SHARES[p.name]!, 0);
   const restShare = rest.length > 0 ? (1 - bigTotal) / rest.length : 0;
-  const all = [...big.map((pool) => ({ pool, share: BIG_POOL_SHARES[pool.name]! })), ...rest.map((pool) => ({ pool, share: restShare }))];
+  const all = [
+    ...big.map((pool) => ({ pool, share: BIG_POOL_SHARES[pool.name]! })),
+    ...rest.map((pool) => ({ pool, share: restShare })),
+  ];
   const sum = all.reduce((a, p) => a + p.share, 0);
   return all.map((p) => ({ pool: p.pool, share: p.share / sum }));
 }

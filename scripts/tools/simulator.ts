@@ -7,10 +7,28 @@
 //   second, competing block (main_chain false) a few seconds later;
 // - prices: a EUR random walk (per 10 s tick, sigma 0.06%, pulled weakly back to its start) as /ticker bodies.
 
-import type { Captured } from "./capture.ts";
 import { subsidyAt } from "./bitcoin.ts";
-import { addressOf, blockMessage, type Output, rawblockBody, type SimBlock, tickerBody, utxMessage } from "./simulator-formats.ts";
-import { expOf, hexOf, intOf, normalOf, type Pool, poolShares, type Rng, rngOf, weightedIndex } from "./simulator-random.ts";
+import type { Captured } from "./capture.ts";
+import {
+  addressOf,
+  blockMessage,
+  type Output,
+  rawblockBody,
+  type SimBlock,
+  tickerBody,
+  utxMessage,
+} from "./simulator-formats.ts";
+import {
+  expOf,
+  hexOf,
+  intOf,
+  normalOf,
+  type Pool,
+  poolShares,
+  type Rng,
+  rngOf,
+  weightedIndex,
+} from "./simulator-random.ts";
 
 export const REAL_TX_PER_SECOND = 7;
 /** Height 840,000 (the fourth halving) was mined at this time; heights are extrapolated from it at 600 s a block. */
@@ -69,7 +87,18 @@ export function* simulateChain(o: ChainOptions): Generator<Captured> {
     const payoutAddr = pool.addresses.length > 0 ? pool.addresses[intOf(rng, 0, pool.addresses.length - 1)] : undefined;
     const payout = payoutAddr ? { addr: payoutAddr, script: addressOf(rng).script } : addressOf(rng);
     const hash = `00000000000000000000${hexOf(rng, 22)}`;
-    return { hash, prevHash, height: h, timeSec: Math.floor(at / 1000) - intOf(rng, 0, 30), nTx, fee, reward: subsidyAt(h) + fee, tag: pool.tags[0]!, payout, mainChain };
+    return {
+      hash,
+      prevHash,
+      height: h,
+      timeSec: Math.floor(at / 1000) - intOf(rng, 0, 30),
+      nTx,
+      fee,
+      reward: subsidyAt(h) + fee,
+      tag: pool.tags[0]!,
+      payout,
+      mainChain,
+    };
   };
   const announce = (at: number, b: SimBlock) => {
     later({ at, feed: "blockchain.info/ws", text: blockMessage(rng, b) });
@@ -82,7 +111,12 @@ export function* simulateChain(o: ChainOptions): Generator<Captured> {
     } else if (nextTx <= nextBlock) {
       const at = nextTx;
       nextTx += expOf(rng, txMeanMs);
-      const text = utxMessage(rng, { hash: hexOf(rng, 32), timeSec: Math.floor(at / 1000), outs: outputsOf(rng), fee: intOf(rng, 200, 20_000) });
+      const text = utxMessage(rng, {
+        hash: hexOf(rng, 32),
+        timeSec: Math.floor(at / 1000),
+        outs: outputsOf(rng),
+        fee: intOf(rng, 200, 20_000),
+      });
       if (rng() < (o.repeatProb ?? 0.002)) later({ at: at + 100 + rng() * 4900, feed: "blockchain.info/ws", text });
       yield { at, feed: "blockchain.info/ws", text };
     } else {

@@ -1,44 +1,11 @@
 // The dashboard page: listens to /api/stream (SSE) for the range shown and draws what it pushes with Chart.js.
 // Text from the chain (miner names) is set with textContent or drawn on a canvas, never parsed as HTML.
 /* global Chart, EventSource */
+import { $, fillTable, fmtBtc, fmtEur, fmtMonth, fmtTime, intFmt, setText } from "./fmt.js";
 
 const state = { range: "24h", unit: "btc", data: null, source: null };
 const charts = {};
-const $ = (id) => document.getElementById(id);
-const eurFmt = new Intl.NumberFormat("en-GB", { style: "currency", currency: "EUR" });
-const btcFmt = new Intl.NumberFormat("en-GB", { minimumFractionDigits: 8, maximumFractionDigits: 8 });
-const intFmt = new Intl.NumberFormat("en-GB");
-const fmtEur = (v) => eurFmt.format(v);
-const fmtBtc = (v) => `${btcFmt.format(v)} BTC`;
 const fmtUnit = (v) => (state.unit === "btc" ? fmtBtc(v) : fmtEur(v));
-const pad = (n) => String(n).padStart(2, "0");
-function fmtTime(t, withMinutes = true) {
-  const d = new Date(t);
-  const day = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
-  return withMinutes ? `${day} ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())} UTC` : day;
-}
-const fmtMonth = (t) => fmtTime(t, false).slice(0, 7);
-
-function setText(id, text) {
-  const el = $(id);
-  if (el.textContent !== text) el.textContent = text;
-}
-
-function row(cells) {
-  const tr = document.createElement("tr");
-  for (const c of cells) {
-    const td = document.createElement("td");
-    td.textContent = c;
-    tr.append(td);
-  }
-  return tr;
-}
-
-function fillTable(id, rows) {
-  $(id)
-    .querySelector("tbody")
-    .replaceChildren(...rows.map(row));
-}
 
 function chart(id, type, horizontal = false) {
   if (charts[id]) return charts[id];

@@ -1,0 +1,62 @@
+// Volume bolt (group btc-volume): the hourly volume and maximum, recomputed from the raw transactions.
+// In: p3-btc-volume-updates (key = value = an hour as ISO; one partition per hour, so one writer per hour, as
+//     Storm's fields grouping).
+// Out: btc-volume, id = hour ISO: count, volume and largest in satoshis (exact) and BTC, volume and largest in EUR
+//      over the priced transactions, priced and pending counts: an aggregation over btc-raw-transactions of that
+//      hour (tools/rollups.ts), written with external version = the update's offset + 1, so a stale write from an
+//      instance that lost the partition never overwrites a newer one. Bad keys go to p3-btc-dead-letters.
+// Env: the Kafka and Elasticsearch variables, BTC_NAMESPACE, BOLT_BATCH_MAX, BOLT_STALL_TIMEOUT_MS,
+//      BOLT_SESSION_TIMEOUT_MS, BOLT_RETRY_MAX_MS.
+
+import { type Config, configOrExit, indicesOf, topicsOf } from "../lib/config.ts";
+import { type BoltContext, rejectedOf, runBolt, type Slice } from "../lib/consume.ts";
+import { type BulkOp, bulkWrite, esClient, withRetry } from "../lib/es.ts";
+import type { Rejected } from "../lib/kafka.ts";
+import { fatal, log } from "../lib/log.ts";
+import { hourKey, parseHourKey, volumeDocsOf, volumeRequest } from "../tools/rollups.ts";
+
+/** The last offset of each valid hour in a slice, and the rejects. */
+export function hoursOf(slice: Slice): { hours: Map<number, number>; rejected: Rejected[] } {
+  const hours = new Map<number, number>();
+  const rejected: Rejected[] = [];
+  for (const m of slice.messages) {
+    const hour = parseHourKey(m.value?.toString("utf8") ?? "");
+    if (hour === undefined) rejected.push(rejectedOf(slice, m, "not an hour in ISO form"));
+    else hours.set(hour, Number(m.offset));
+  }
+  return { hours, rejected };
+}
+
+export function handler(cfg: Config, es = esClient(cfg)) {
+  const idx = indicesOf(cfg);
+  return async (slice: Slice, ctx: BoltContext): Promise<Rejected[]> => {
+    const { hours, rejected } = hoursOf(slice);
+    if (hours.size === 0) return rejected;
+    const res = await withRetry(
+      "volume aggregation",
+      () => es.search({ index: idx.rawTransactions, ...volumeRequest([...hours.keys()]) }),
+      cfg.bolt.retryMaxMs,
+      ctx.heartbeat,
+    );
+    const buckets = (res.aggregations as { hours: { buckets: never[] } }).hours.buckets;
+    const docs = volumeDocsOf([...hours.keys()], buckets, Date.now());
+    const ops: BulkOp<number>[] = [...docs].map(([hour, doc]) => ({
+      op: doc ? "index" : "delete",
+      index: idx.volume,
+      id: hourKey(hour),
+      doc: doc ?? undefined,
+      version: hours.get(hour)! + 1,
+      ref: hour,
+    }));
+    const refused = await bulkWrite(es, ops, { retryMaxMs: cfg.bolt.retryMaxMs, onRetry: ctx.heartbeat });
+    if (refused.length > 0) log.error("volume documents refused", { refused });
+    return rejected;
+  };
+}
+
+async function main() {
+  const cfg = configOrExit();
+  await runBolt({ cfg, name: "volume", topics: [topicsOf(cfg).volumeUpdates], handle: handler(cfg) });
+}
+
+if (import.meta.main) main().catch(fatal);

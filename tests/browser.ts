@@ -1,0 +1,118 @@
+// Shared by the dashboard tests: Debian's Chromium driven by playwright-core (a downloaded browser does not run
+// here), the dashboard started as a child process on a free port, and a TCP proxy in front of Elasticsearch that a
+// test stops and restarts to simulate an outage without touching the shared cluster.
+
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type BrowserContext, chromium } from "playwright-core";
+import { envOf, ROOT } from "./cluster.ts";
+
+export const ARTIFACTS = join(ROOT, "test-artifacts");
+export const CHROMIUM = "/usr/bin/chromium";
+const ARGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+/** A browser with a new, empty user-data-dir; close() removes it. */
+export async function launchBrowser(viewport = { width: 1280, height: 900 }) {
+  const dir = mkdtempSync(join(tmpdir(), "btc-chromium-"));
+  const context: BrowserContext = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport,
+  });
+  return {
+    context,
+    close: async () => {
+      await context.close().catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function freePort(): Promise<number> {
+  const s = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response() });
+  const port = s.port!;
+  s.stop(true);
+  return port;
+}
+
+/** Start scripts/dashboard/server.ts for a namespace; resolves once it answers. Its log goes to test-artifacts/. */
+export async function startDashboard(namespace: string, name: string, extra: Record<string, string> = {}) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const port = await freePort();
+  const proc = Bun.spawn(["bun", "scripts/dashboard/server.ts"], {
+    env: envOf(namespace, { DASHBOARD_PORT: String(port), ...extra }),
+    cwd: ROOT,
+    stdout: Bun.file(join(ARTIFACTS, `${name}.dashboard.log`)),
+    stderr: "inherit",
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; ; i++) {
+    if (
+      await fetch(`${url}/`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      break;
+    if (i > 150 || proc.exitCode !== null) throw new Error(`dashboard did not start (exit ${proc.exitCode})`);
+    await Bun.sleep(100);
+  }
+  return {
+    url,
+    proc,
+    stop: async () => {
+      proc.kill("SIGTERM");
+      await proc.exited;
+    },
+  };
+}
+
+/** A TCP proxy on a fixed local port to host:port; stop() refuses and cuts every connection, start() reopens. */
+export function tcpProxy(targetPort: number, targetHost = "127.0.0.1") {
+  let server: Server | null = null;
+  const sockets = new Set<Socket>();
+  let port = 0;
+  const track = (s: Socket) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+    s.on("error", () => s.destroy());
+  };
+  const start = () =>
+    new Promise<number>((resolve, reject) => {
+      server = createServer((client) => {
+        const upstream = tcpConnect(targetPort, targetHost);
+        track(client);
+        track(upstream);
+        client.pipe(upstream);
+        upstream.pipe(client);
+        client.on("close", () => upstream.destroy());
+        upstream.on("close", () => client.destroy());
+      });
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        port = (server!.address() as { port: number }).port;
+        resolve(port);
+      });
+    });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+      if (!server) return resolve();
+      server.close(() => resolve());
+      server = null;
+    });
+  return { start, stop, port: () => port };
+}
