@@ -2,7 +2,7 @@
 // here), the dashboard started as a child process on a free port, and a TCP proxy in front of Elasticsearch that a
 // test stops and restarts to simulate an outage without touching the shared cluster.
 
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,6 +24,8 @@ const ARGS = [
 
 /** A browser with a new, empty user-data-dir; close() removes it. */
 export async function launchBrowser(viewport = { width: 1280, height: 900 }) {
+  if (!existsSync(CHROMIUM))
+    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (make setup WITH_BROWSER=1 does it)`);
   const dir = mkdtempSync(join(tmpdir(), "btc-chromium-"));
   const context: BrowserContext = await chromium.launchPersistentContext(dir, {
     executablePath: CHROMIUM,

@@ -7,10 +7,9 @@
 // published for the rollups, then phase 2 marks them priced. A crash between phases only repeats phase 1.
 
 import type { Client } from "@elastic/elasticsearch";
-import type { Producer } from "kafkajs";
 import { type Config, indicesOf, topicsOf } from "../lib/config.ts";
 import { type BulkOp, bulkWrite, withRetry } from "../lib/es.ts";
-import { sendBounded } from "../lib/kafka.ts";
+import type { ReliableProducer } from "../lib/kafka.ts";
 import { log } from "../lib/log.ts";
 import { eurOf } from "../tools/bitcoin.ts";
 import { type Observation, type PriceSnapshot, valuationAt } from "../tools/pricing.ts";
@@ -64,16 +63,16 @@ export async function priceSnapshot(es: Client, cfg: Config, minT: number, maxT:
 }
 
 /** Publish update keys (hours, periods) for the rollup bolts; resolves once Kafka has them. */
-export async function publishKeys(producer: Producer, cfg: Config, topic: string, keys: Iterable<string>): Promise<void> {
+export async function publishKeys(producer: ReliableProducer, _cfg: Config, topic: string, keys: Iterable<string>): Promise<void> {
   const messages = [...new Set(keys)].map((k) => ({ key: k, value: k }));
-  if (messages.length > 0) await sendBounded(producer, topic, messages, cfg.kafka.sendTimeoutMs);
+  if (messages.length > 0) await producer.send(topic, messages);
 }
 
 type Pending = { _id: string; _seq_no?: number; _primary_term?: number; _source?: Record<string, number> };
 const PAGE = 500;
 
 /** Value what the price stream has passed, in both raw indices; returns how many documents were valued. */
-export async function sweep(es: Client, cfg: Config, producer: Producer, hb?: Hb): Promise<number> {
+export async function sweep(es: Client, cfg: Config, producer: ReliableProducer, hb?: Hb): Promise<number> {
   const idx = indicesOf(cfg);
   const topics = topicsOf(cfg);
   const latest = (await priceSnapshot(es, cfg, 0, 0, hb)).latest;

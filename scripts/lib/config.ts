@@ -145,7 +145,7 @@ function producersOf(env: Env) {
     wsBackoffMaxMs: int(env, "WS_BACKOFF_MAX_MS", 30_000, 10),
     blockFetchRetries: int(env, "BLOCK_FETCH_RETRIES", 3, 0),
     blockFetchTimeoutMs: int(env, "BLOCK_FETCH_TIMEOUT_MS", 10_000, 100),
-    rawblockMaxBytes: int(env, "RAWBLOCK_MAX_BYTES", 1_000_000, 1000),
+    rawblockMaxBytes: int(env, "RAWBLOCK_MAX_BYTES", 30_000_000, 1000),
     bufferMax: int(env, "PRODUCER_BUFFER_MAX", 100_000, 1),
     bufferMaxBytes: int(env, "PRODUCER_BUFFER_MAX_MB", 64, 1) * 1_048_576,
     batchMax: int(env, "PRODUCER_BATCH_MAX", 500, 1),

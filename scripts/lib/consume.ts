@@ -5,14 +5,14 @@
 // Watchdog: no fetch, heartbeat or progress for BOLT_STALL_TIMEOUT_MS, or a kafkajs crash without restart,
 // exits 1 so supervisord restarts the process. SIGTERM stops consuming, finishes the slice, and exits.
 
-import type { Consumer, KafkaMessage, Producer } from "kafkajs";
+import type { Consumer, KafkaMessage } from "kafkajs";
 import type { Config } from "./config.ts";
-import { connectProducer, deadLetter, kafkaClient, type Rejected } from "./kafka.ts";
+import { deadLetter, kafkaClient, ReliableProducer, type Rejected } from "./kafka.ts";
 import { log } from "./log.ts";
 import { isStopping, onShutdown, shutdown } from "./shutdown.ts";
 
 export type Slice = { topic: string; partition: number; messages: KafkaMessage[] };
-export type BoltContext = { producer: Producer; heartbeat: () => Promise<void> };
+export type BoltContext = { producer: ReliableProducer; heartbeat: () => Promise<void> };
 export type Handler = (slice: Slice, ctx: BoltContext) => Promise<Rejected[]>;
 
 /** Cut a batch into slices of at most `max` messages, so each write and commit stays small and timely. */
@@ -46,7 +46,7 @@ export async function runBolt(opts: {
 }): Promise<void> {
   const { cfg, name } = opts;
   const kafka = kafkaClient(cfg, `${cfg.kafka.clientId}-${name}`);
-  const producer = await connectProducer(kafka);
+  const producer = new ReliableProducer(kafka, cfg.kafka.sendTimeoutMs);
   const groupId = `${cfg.namespace ? `${cfg.namespace}-` : ""}btc-${name}`;
   const consumer: Consumer = kafka.consumer({
     groupId,

@@ -60,6 +60,52 @@ export async function sendBounded(producer: Producer, topic: string, messages: M
   }
 }
 
+/**
+ * An idempotent producer that is replaced after any failed send. kafkajs may go on retrying a send that was given
+ * up on (timed out); sending on with the same producer id was seen to lose acknowledged records
+ * (tests/producer-survives-broker-loss.test.ts), so a failure retires the producer and the next send gets a new
+ * producer id. A send re-tried after a failure may duplicate records: consumers are idempotent.
+ */
+export class ReliableProducer {
+  private producer: Producer | undefined;
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly timeoutMs: number,
+  ) {}
+
+  async send(topic: string, messages: Message[]) {
+    if (!this.producer) {
+      const connecting = connectProducer(this.kafka);
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new SendTimeout("connect to Kafka timed out")), this.timeoutMs);
+      });
+      try {
+        this.producer = await Promise.race([connecting, timeout]);
+      } catch (e) {
+        void connecting.then((p) => p.disconnect()).catch(() => {});
+        throw e;
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+    const producer = this.producer;
+    try {
+      return await sendBounded(producer, topic, messages, this.timeoutMs);
+    } catch (e) {
+      this.producer = undefined;
+      void producer.disconnect().catch(() => {});
+      throw e;
+    }
+  }
+
+  async disconnect(): Promise<void> {
+    const p = this.producer;
+    this.producer = undefined;
+    if (p) await Promise.race([p.disconnect(), new Promise((r) => setTimeout(r, 1500))]);
+  }
+}
+
 /** A record that could not be processed, with where it came from and why. */
 export type Rejected = {
   topic: string;
@@ -84,15 +130,13 @@ export function deadLetterMessage(r: Rejected, bolt: string): Message {
 }
 
 /** Dead-letter rejected records; resolves only once Kafka acknowledged them (before offsets are committed). */
-export async function deadLetter(producer: Producer, cfg: Config, bolt: string, rejected: Rejected[]): Promise<void> {
+export async function deadLetter(producer: ReliableProducer, cfg: Config, bolt: string, rejected: Rejected[]) {
   if (rejected.length === 0) return;
   for (const r of rejected)
     log.warn("dead-lettered", { bolt, topic: r.topic, partition: r.partition, offset: r.offset, reason: r.reason });
-  await sendBounded(
-    producer,
+  await producer.send(
     topicsOf(cfg).deadLetters,
     rejected.map((r) => deadLetterMessage(r, bolt)),
-    cfg.kafka.sendTimeoutMs,
   );
 }
 

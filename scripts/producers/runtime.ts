@@ -1,9 +1,8 @@
 // What both producers share: the Kafka producer behind the bounded Publisher, the one ingest path every mode goes
 // through (capture, route to topic and key, buffer), clean shutdown, and replay pacing.
 
-import type { Producer } from "kafkajs";
 import { type Config, topicsOf } from "../lib/config.ts";
-import { connectProducer, kafkaClient, sendBounded } from "../lib/kafka.ts";
+import { kafkaClient, ReliableProducer } from "../lib/kafka.ts";
 import { log, sleep } from "../lib/log.ts";
 import { isStopping, onShutdown, whenStopping } from "../lib/shutdown.ts";
 import { type Captured, captureWriter, readCapture } from "../tools/capture.ts";
@@ -20,27 +19,10 @@ export type Ingest = (
 
 /** Connect (lazily, retried by the publisher's loop), and return the ingest function. */
 export function startPublishing(cfg: Config, name: string): { publisher: Publisher; ingest: Ingest } {
-  const kafka = kafkaClient(cfg, `${cfg.kafka.clientId}-${name}`);
-  let producer: Producer | undefined;
-  const timeoutMs = cfg.kafka.sendTimeoutMs;
+  // A failed send retires the Kafka producer (see ReliableProducer): never reuse one after a timeout.
+  const producer = new ReliableProducer(kafkaClient(cfg, `${cfg.kafka.clientId}-${name}`), cfg.kafka.sendTimeoutMs);
   const publisher = new Publisher(
-    async (topic, messages) => {
-      if (!producer) {
-        const p = connectProducer(kafka);
-        producer = await Promise.race([p, sleep(timeoutMs).then(() => Promise.reject(new Error("connect timeout")))]);
-        log.info("connected to Kafka", { brokers: cfg.kafka.brokers });
-      }
-      try {
-        return await sendBounded(producer, topic, messages, timeoutMs);
-      } catch (e) {
-        // kafkajs may still be retrying the send given up on: sending on with the same idempotent producer was
-        // seen to lose acknowledged records (tests/producer-survives-broker-loss.test.ts). A new producer id.
-        const old = producer;
-        producer = undefined;
-        void Promise.race([old.disconnect(), sleep(2000)]).catch(() => {});
-        throw e;
-      }
-    },
+    (topic, messages) => producer.send(topic, messages),
     { max: cfg.producers.bufferMax, maxBytes: cfg.producers.bufferMaxBytes, batchMax: cfg.producers.batchMax },
   );
   publisher.start();
@@ -76,7 +58,7 @@ export function startPublishing(cfg: Config, name: string): { publisher: Publish
   onShutdown("kafka producer", async () => {
     clearInterval(stats);
     await publisher.close(7000);
-    await Promise.race([producer?.disconnect(), sleep(1500)]);
+    await producer.disconnect();
   });
   return { publisher, ingest };
 }

@@ -20,11 +20,13 @@ export function topicSpecs(cfg: Config): TopicSpec[] {
     "retention.ms": String(cfg.kafka.retentionHours * 3_600_000),
     "cleanup.policy": "delete",
   };
-  return Object.values(topicsOf(cfg)).map((topic) => ({
+  const topics = topicsOf(cfg);
+  return Object.values(topics).map((topic) => ({
     topic,
     partitions: cfg.kafka.partitions,
     replication: cfg.kafka.replication,
-    configs: { ...configs },
+    // A real block's details (/rawblock with every transaction) weigh 1 to 3 MB: let records of up to 32 MB in.
+    configs: topic === topics.blocks ? { ...configs, "max.message.bytes": String(32 * 1024 * 1024) } : { ...configs },
   }));
 }
 

@@ -1,0 +1,139 @@
+// make bench: how fast the pipeline goes, as ratios of this machine's own ceilings measured in the same run.
+// Ceilings: (1) Kafka: simulated `utx` records produced with the idempotent producer (acks=all) and read back by a
+// bare consumer, per second; (2) Elasticsearch: raw-transaction documents bulk-indexed per second.
+// Pipeline: the same records through the transactions and volume bolts (real processes), from the first record
+// published to the last one counted in btc-volume. Then the velocity scenarios: x1 (7 tx/s) to x1000 (7000 tx/s)
+// against the measured pipeline rate. Works in its own namespace on the running clusters (make up first).
+// Reads: BENCH_TX (records, default 20000), the usual KAFKA_* / ES_* variables.
+
+import { join } from "node:path";
+import { type Config, indicesOf, loadConfig, topicsOf } from "../lib/config.ts";
+import { bulkWrite, esClient } from "../lib/es.ts";
+import { connectProducer, kafkaClient, sendBounded } from "../lib/kafka.ts";
+import { fatal, sleep } from "../lib/log.ts";
+import { route } from "../producers/records.ts";
+import { ensureIndices } from "../setup/indices.ts";
+import { ensureTopics } from "../setup/topics.ts";
+import { REAL_TX_PER_SECOND, simulateChain } from "./simulator.ts";
+
+const ROOT = join(import.meta.dir, "../..");
+const POOLS = [{ id: 1, name: "BenchPool", addresses: [], tags: ["/bench/"], link: "" }];
+
+/** `n` simulated transactions, as the producers would publish them. */
+export function benchRecords(cfg: Config, n: number) {
+  const out = [];
+  const chain = simulateChain({ seed: 7, startMs: Date.UTC(2026, 0, 1), rate: 1000, blockSeconds: 1e9, pools: POOLS, repeatProb: 0 });
+  for (const c of chain) {
+    if (!c.text.includes('"op":"utx"')) continue;
+    const r = route(topicsOf(cfg), c, "simulated");
+    if ("topic" in r) out.push(r.message);
+    if (out.length >= n) break;
+  }
+  return out;
+}
+
+/** Rate as a line of the report. */
+export const rateLine = (what: string, n: number, ms: number) => `${what.padEnd(44)} ${Math.round((n * 1000) / ms)}/s`;
+
+async function namespace(name: string): Promise<Config> {
+  const cfg = loadConfig({ ...process.env, BTC_NAMESPACE: `bench-${name}-${Date.now().toString(36)}` });
+  await ensureTopics(cfg);
+  await ensureIndices(cfg);
+  return cfg;
+}
+
+async function produce(cfg: Config, messages: ReturnType<typeof benchRecords>): Promise<number> {
+  const producer = await connectProducer(kafkaClient(cfg, "bench"));
+  const t0 = performance.now();
+  for (let i = 0; i < messages.length; i += 1000)
+    await sendBounded(producer, topicsOf(cfg).transactions, messages.slice(i, i + 1000), 60_000);
+  const ms = performance.now() - t0;
+  await producer.disconnect();
+  return ms;
+}
+
+async function consumeAll(cfg: Config, n: number): Promise<number> {
+  const consumer = kafkaClient(cfg, "bench").consumer({ groupId: `${cfg.namespace}-bench-read` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: topicsOf(cfg).transactions, fromBeginning: true });
+  let seen = 0;
+  let t0 = 0;
+  const done = new Promise<void>((resolve) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        if (t0 === 0) t0 = performance.now();
+        seen += batch.messages.length;
+        if (seen >= n) resolve();
+      },
+    });
+  });
+  await done;
+  const ms = performance.now() - t0;
+  await consumer.disconnect();
+  return ms;
+}
+
+async function esCeiling(cfg: Config, n: number): Promise<number> {
+  const es = esClient(cfg);
+  const index = indicesOf(cfg).rawTransactions;
+  const doc = (i: number) => ({ hash: `h${i}`, time: 1.7e12 + i, hour: 1.7e12, value_sat: i, value_btc: i / 1e8, outputs: 2, priced: false });
+  const t0 = performance.now();
+  for (let i = 0; i < n; i += 2000) {
+    const ops = Array.from({ length: Math.min(2000, n - i) }, (_, k) => ({ op: "create" as const, index, id: `h${i + k}`, doc: doc(i + k), ref: 0 }));
+    const refused = await bulkWrite(es, ops);
+    if (refused.length > 0) throw new Error(`bench documents refused: ${refused[0]!.reason}`);
+  }
+  await es.indices.refresh({ index });
+  return performance.now() - t0;
+}
+
+async function pipeline(cfg: Config, messages: ReturnType<typeof benchRecords>): Promise<number> {
+  const env = { ...process.env, BTC_NAMESPACE: cfg.namespace, LOG_LEVEL: "warn" };
+  const bolts = ["transactions", "volume"].map((b) => Bun.spawn(["bun", `scripts/bolts/${b}.ts`], { cwd: ROOT, env, stdout: "ignore" }));
+  await sleep(5000);
+  const t0 = performance.now();
+  await produce(cfg, messages);
+  const es = esClient(cfg);
+  const unique = new Set(messages.map((m) => String(m.key))).size;
+  for (;;) {
+    const r = await es.search({ index: indicesOf(cfg).volume, size: 0, aggs: { n: { sum: { field: "tx_count" } } } }).catch(() => undefined);
+    const counted = (r?.aggregations?.n as { value?: number } | undefined)?.value ?? 0;
+    if (counted >= unique) break;
+    if (performance.now() - t0 > 600_000) throw new Error(`pipeline counted ${counted}/${unique} after 10 minutes`);
+    await sleep(250);
+  }
+  const ms = performance.now() - t0;
+  for (const b of bolts) b.kill("SIGTERM");
+  return ms;
+}
+
+async function main() {
+  const n = Number(process.env.BENCH_TX ?? 20_000);
+  console.log(`btc-realtime bench: ${n} simulated transactions, profile ${process.env.BTC_PROFILE ?? "full"}`);
+  const ceilingCfg = await namespace("ceiling");
+  const messages = benchRecords(ceilingCfg, n);
+  const produceMs = await produce(ceilingCfg, messages);
+  console.log(rateLine("Kafka ceiling: produce (acks=all, idempotent)", n, produceMs));
+  const consumeMs = await consumeAll(ceilingCfg, n);
+  console.log(rateLine("Kafka ceiling: consume", n, consumeMs));
+  const esMs = await esCeiling(ceilingCfg, n);
+  console.log(rateLine("Elasticsearch ceiling: bulk index", n, esMs));
+  const pipeCfg = await namespace("pipeline");
+  const pipeMs = await pipeline(pipeCfg, benchRecords(pipeCfg, n));
+  const pipeRate = (n * 1000) / pipeMs;
+  console.log(rateLine("pipeline: published -> counted in btc-volume", n, pipeMs));
+  const ceiling = Math.min((n * 1000) / produceMs, (n * 1000) / esMs);
+  console.log(`pipeline / min(ceilings) = ${(pipeRate / ceiling).toFixed(2)}`);
+  for (const x of [1, 10, 100, 1000]) {
+    const need = REAL_TX_PER_SECOND * x;
+    console.log(`velocity x${x}: needs ${need} tx/s: ${pipeRate >= need ? "keeps up" : `falls behind by ${Math.round(need - pipeRate)} tx/s (lag grows; Kafka buffers it)`}`);
+  }
+  for (const cfg of [ceilingCfg, pipeCfg]) await esClient(cfg).indices.delete({ index: Object.values(indicesOf(cfg)), ignore_unavailable: true });
+  const admin = kafkaClient(ceilingCfg, "bench").admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: [...Object.values(topicsOf(ceilingCfg)), ...Object.values(topicsOf(pipeCfg))] });
+  await admin.disconnect();
+  process.exit(0);
+}
+
+if (import.meta.main) main().catch(fatal);
