@@ -1,12 +1,12 @@
 // kibana-export.ndjson, checked without Kibana (it cannot be installed here): every line is a saved object; every
-// reference resolves to an object of the file; the file is what scripts/dashboard/kibana-export.ts generates; and
+// reference resolves to an object of the file; the file is what scripts/setup/kibana-export.ts generates; and
 // every panel's Elasticsearch query, taken out of its Vega-Lite spec (data.url index and body), run against a
 // namespace fed with the known capture, gives the expected figures once the spec's own transforms are applied.
 // `%context%` panels get the filter Kibana would add: a range on their `%timefield%` (here: the last year).
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { EXPORT_FILE, ndjson } from "../scripts/dashboard/kibana-export.ts";
+import { EXPORT_FILE, ndjson } from "../scripts/setup/kibana-export.ts";
 import { type Config, indicesOf } from "../scripts/lib/config.ts";
 import { esClient } from "../scripts/lib/es.ts";
 import { dropNamespace, freshNamespace } from "./cluster.ts";

@@ -5,11 +5,9 @@
 // Reads no index.
 
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { type Config, configOrExit } from "../lib/config.ts";
 import { fatal } from "../lib/log.ts";
-
-export const EXPORT_FILE = join(import.meta.dir, "../../kibana-export.ndjson");
+import { EXPORT_FILE } from "./kibana-export.ts";
 
 type ImportError = {
   id?: string;

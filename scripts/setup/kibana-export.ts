@@ -1,7 +1,7 @@
 // Writes kibana-export.ndjson: the Kibana 8.19 saved objects of the project (data views of btc-value, btc-volume,
 // btc-miner; one Vega-Lite visualization per metric whose Elasticsearch query body is written out in its spec, so a
 // test runs every panel's query; a dashboard that refreshes itself every 10 s). The file is generated, never
-// edited by hand: `bun scripts/dashboard/kibana-export.ts` rewrites it, and a test checks it matches.
+// edited by hand: `bun scripts/setup/kibana-export.ts` rewrites it, and a test checks it matches.
 // Indices read by the panels: btc-value (time), btc-volume (hour), btc-miner (start). No env var.
 
 import { writeFileSync } from "node:fs";
