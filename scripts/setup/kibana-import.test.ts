@@ -6,7 +6,8 @@ import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../lib/config.ts";
-import { EXPORT_FILE, importErrors, importRequest } from "./kibana-import.ts";
+import { EXPORT_FILE } from "./kibana-export.ts";
+import { importErrors, importRequest } from "./kibana-import.ts";
 
 const SCRIPT = join(import.meta.dir, "kibana-import.ts");
 const seen: Array<{ method: string; path: string; headers: Headers; file: string | null; filename: string | null }> =
