@@ -7,7 +7,7 @@
 
 import type { Consumer, KafkaMessage } from "kafkajs";
 import type { Config } from "./config.ts";
-import { deadLetter, kafkaClient, ReliableProducer, type Rejected } from "./kafka.ts";
+import { deadLetter, kafkaClient, type Rejected, ReliableProducer } from "./kafka.ts";
 import { log } from "./log.ts";
 import { isStopping, onShutdown, shutdown } from "./shutdown.ts";
 
@@ -117,7 +117,11 @@ export async function runBolt(opts: {
         try {
           rejected = await opts.handle(slice, ctx);
         } catch (e) {
-          log.error("slice failed: it will be consumed again", { topic: slice.topic, partition: slice.partition, error: e });
+          log.error("slice failed: it will be consumed again", {
+            topic: slice.topic,
+            partition: slice.partition,
+            error: e,
+          });
           throw e;
         }
         await deadLetter(producer, cfg, name, rejected);
