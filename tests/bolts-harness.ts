@@ -20,6 +20,8 @@ export const TEST_BOLT_ENV = {
   BOLT_STALL_TIMEOUT_MS: "120000",
 };
 
+/** parsed JSON of the capture (untyped on purpose: the expectations read it independently of the bolts) */
+type J = ReturnType<typeof JSON.parse>;
 const HOSTILE = "<img src=x onerror=alert(1)>";
 const label = (l: string) => createHash("sha256").update(l).digest("hex");
 /** The miner each block of the golden capture must be credited to (by label), stated by hand. */
@@ -43,7 +45,7 @@ export type Figures = { volume: Record<string, Vol>; miners: Record<string, Min>
 /** The figures the golden capture must give, and how many records each source topic must dead-letter. */
 export function expectedFigures(file = GOLDEN): Figures & { rejects: number } {
   const lines = readCaptureFile(file);
-  const json = (t: string): any => {
+  const json = (t: string): J => {
     try {
       return JSON.parse(t);
     } catch {
@@ -75,8 +77,8 @@ export function expectedFigures(file = GOLDEN): Figures & { rejects: number } {
     const b = json(l.text);
     if (l.feed === "blockchain.info/ws" && b?.op !== "block") {
       const outs: unknown[] = b?.x?.out ?? [];
-      const ok = /^[0-9a-f]{64}$/.test(b?.x?.hash) && outs.every((o: any) => Number.isInteger(o.value) && o.value >= 0);
-      const sat = outs.reduce((s: number, o: any) => s + o.value, 0);
+      const ok = /^[0-9a-f]{64}$/.test(b?.x?.hash) && outs.every((o: J) => Number.isInteger(o.value) && o.value >= 0);
+      const sat = outs.reduce((s: number, o: J) => s + o.value, 0);
       if (!ok || sat > 21e14) rejects++;
       else if (!txs.has(b.x.hash)) txs.set(b.x.hash, { time: b.x.time * 1000, sat });
       continue;
@@ -92,19 +94,19 @@ export function expectedFigures(file = GOLDEN): Figures & { rejects: number } {
                 hash: b[0].status.block_hash,
                 height: b[0].status.block_height,
                 time: b[0].status.block_time,
-                reward: b[0].vout.reduce((s: number, o: any) => s + o.value, 0),
+                reward: b[0].vout.reduce((s: number, o: J) => s + o.value, 0),
               }
             : b && {
                 hash: b.hash,
                 height: b.height,
                 time: b.time,
                 prev: b.prev_block,
-                reward: b.tx[0].out.reduce((s: number, o: any) => s + o.value, 0),
+                reward: b.tx[0].out.reduce((s: number, o: J) => s + o.value, 0),
               };
     if (
       !part ||
       !Number.isInteger(part.height) ||
-      (part.reward !== undefined && b.tx?.[0].out.some((o: any) => o.value < 0))
+      (part.reward !== undefined && b.tx?.[0].out.some((o: J) => o.value < 0))
     ) {
       rejects++;
       continue;
@@ -119,7 +121,8 @@ export function expectedFigures(file = GOLDEN): Figures & { rejects: number } {
   const volume: Record<string, Vol> = {};
   for (const tx of txs.values()) {
     const hour = new Date(Math.floor(tx.time / 3_600_000) * 3_600_000).toISOString();
-    const v = (volume[hour] ??= { tx_count: 0, volume_sat: 0, max_sat: 0, volume_eur: 0, max_eur: 0 });
+    volume[hour] ??= { tx_count: 0, volume_sat: 0, max_sat: 0, volume_eur: 0, max_eur: 0 };
+    const v = volume[hour]!;
     const eur = (tx.sat / 1e8) * priceAt(tx.time);
     v.tx_count++;
     v.volume_sat += tx.sat;
@@ -139,7 +142,8 @@ export function expectedFigures(file = GOLDEN): Figures & { rejects: number } {
       `month:${new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1)).toISOString()}`,
     ];
     for (const p of periods) {
-      const m = (miners[`${p}:${miner}`] ??= { blocks: 0, reward_sat: 0, reward_eur: 0, fees_unknown_blocks: 0 });
+      miners[`${p}:${miner}`] ??= { blocks: 0, reward_sat: 0, reward_eur: 0, fees_unknown_blocks: 0 };
+      const m = miners[`${p}:${miner}`]!;
       m.blocks++;
       m.reward_sat += reward;
       m.reward_eur += (reward / 1e8) * priceAt(blk.time);
@@ -157,7 +161,7 @@ export async function actualFigures(cfg: Config): Promise<Figures & { pending: n
   const all = async (index: string) =>
     (await es.search({ index, size: 1000, query: { match_all: {} } })).hits.hits.map((h) => ({
       id: h._id!,
-      ...(h._source as any),
+      ...(h._source as J),
     }));
   const volume: Record<string, Vol> = {};
   const miners: Record<string, Min> = {};

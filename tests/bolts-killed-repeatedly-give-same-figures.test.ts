@@ -9,7 +9,16 @@
 import { afterAll, expect, test } from "bun:test";
 import type { Subprocess } from "bun";
 import type { Config } from "../scripts/lib/config.ts";
-import { BOLTS, type BoltName, deadLetters, distinct, expectedFigures, GOLDEN, spawnBolt, waitForFigures } from "./bolts-harness.ts";
+import {
+  BOLTS,
+  type BoltName,
+  deadLetters,
+  distinct,
+  expectedFigures,
+  GOLDEN,
+  spawnBolt,
+  waitForFigures,
+} from "./bolts-harness.ts";
 import { dropNamespace, freshNamespace } from "./cluster.ts";
 import { publishCapture, readCaptureFile } from "./publish-capture.ts";
 

@@ -25,7 +25,7 @@ test("three instances per bolt give the same figures as one", async () => {
   for (let i = 0; i < 2; i++) for (const b of BOLTS) procs.push(spawnBolt(cfg, b));
   await Bun.sleep(4000);
   for (const b of BOLTS) procs.push(spawnBolt(cfg, b));
-  const diff = await waitForFigures(cfg, want, 140_000);
+  const diff = await waitForFigures(cfg, want, 300_000);
   expect(diff).toEqual([]);
   expect(procs.filter((p) => p.exitCode !== null)).toEqual([]);
   const dlq = await deadLetters(cfg);

@@ -12,7 +12,7 @@
 //      BOLT_SESSION_TIMEOUT_MS, BOLT_RETRY_MAX_MS.
 
 import type { Client } from "@elastic/elasticsearch";
-import { configOrExit, indicesOf, topicsOf, type Config } from "../lib/config.ts";
+import { type Config, configOrExit, indicesOf, topicsOf } from "../lib/config.ts";
 import { type BoltContext, rejectedOf, runBolt, type Slice } from "../lib/consume.ts";
 import { bulkWrite, esClient, withRetry } from "../lib/es.ts";
 import { headerText, type Rejected } from "../lib/kafka.ts";
@@ -40,12 +40,24 @@ async function readModifyWrite(
 ): Promise<string | undefined> {
   const index = indicesOf(cfg).rawBlocks;
   for (let attempt = 0; attempt < 50; attempt++) {
-    const got = await withRetry("get block", () => es.get<BlockDoc>({ index, id }, { ignore: [404] }), cfg.bolt.retryMaxMs, hb);
+    const got = await withRetry(
+      "get block",
+      () => es.get<BlockDoc>({ index, id }, { ignore: [404] }),
+      cfg.bolt.retryMaxMs,
+      hb,
+    );
     const prev = got.found ? got._source : undefined;
     const next = change(prev);
     if (!next || Bun.deepEquals(defined(next), prev)) return;
     const guard = got.found ? { ifSeqNo: got._seq_no, ifPrimaryTerm: got._primary_term } : {};
-    const op = { op: got.found ? ("index" as const) : ("create" as const), index, id, doc: defined(next), ref: id, ...guard };
+    const op = {
+      op: got.found ? ("index" as const) : ("create" as const),
+      index,
+      id,
+      doc: defined(next),
+      ref: id,
+      ...guard,
+    };
     const refused = await bulkWrite(es, [op], { retryMaxMs: cfg.bolt.retryMaxMs, onRetry: hb });
     if (refused[0] && refused[0].status !== 409) return `elasticsearch refused: ${refused[0].reason}`;
   }
@@ -56,7 +68,13 @@ type Hb = () => Promise<void>;
 async function blocksAt(es: Client, cfg: Config, hb: Hb, height: number) {
   const res = await withRetry(
     "blocks at height",
-    () => es.search<BlockDoc>({ index: indicesOf(cfg).rawBlocks, size: 100, _source: ["hash", "prev_block", "orphaned", "time"], query: { term: { height } } }),
+    () =>
+      es.search<BlockDoc>({
+        index: indicesOf(cfg).rawBlocks,
+        size: 100,
+        _source: ["hash", "prev_block", "orphaned", "time"],
+        query: { term: { height } },
+      }),
     cfg.bolt.retryMaxMs,
     hb,
   );
@@ -84,7 +102,13 @@ export function handler(cfg: Config, es = esClient(cfg)) {
       const refusal = await readModifyWrite(es, cfg, ctx.heartbeat, part.hash, (prev) => {
         const d = mergeBlock(prev, part, meta);
         const obs = d.eur_per_btc === undefined ? valuationAt(snap, d.time) : undefined;
-        if (obs) Object.assign(d, { eur_per_btc: obs.eur, price_time: obs.time, reward_eur: eurOf(d.reward_sat, obs.eur), priced: true });
+        if (obs)
+          Object.assign(d, {
+            eur_per_btc: obs.eur,
+            price_time: obs.time,
+            reward_eur: eurOf(d.reward_sat, obs.eur),
+            priced: true,
+          });
         return d;
       });
       if (refusal) rejected.push(rejectedOf(slice, m, refusal));
@@ -96,11 +120,16 @@ export function handler(cfg: Config, es = esClient(cfg)) {
     const toCheck = [...new Set([...heights].flatMap((h) => [h, h - 1]))].sort((a, b) => b - a);
     for (const h of toCheck) {
       await ctx.heartbeat();
-      const [atH, children] = [await blocksAt(es, cfg, ctx.heartbeat, h), await blocksAt(es, cfg, ctx.heartbeat, h + 1)];
+      const [atH, children] = [
+        await blocksAt(es, cfg, ctx.heartbeat, h),
+        await blocksAt(es, cfg, ctx.heartbeat, h + 1),
+      ];
       for (const b of [...atH, ...children]) for (const k of periodKeysOf(b.time)) periods.add(k);
       const changes = orphanStatus(atH, children);
       for (const [hash, orphaned] of changes) {
-        const refusal = await readModifyWrite(es, cfg, ctx.heartbeat, hash, (prev) => (prev ? { ...prev, orphaned } : undefined));
+        const refusal = await readModifyWrite(es, cfg, ctx.heartbeat, hash, (prev) =>
+          prev ? { ...prev, orphaned } : undefined,
+        );
         if (refusal) log.error("orphan flag refused", { hash, refusal });
       }
       if (changes.size > 0) await refresh(ctx.heartbeat);

@@ -46,13 +46,20 @@ export function handler(cfg: Config, es = esClient(cfg)) {
       const docs = minerDocsOf(period, start, buckets, Date.now());
       const existing = await withRetry(
         "miner documents",
-        () => es.search({ index: idx.miner, size: 10_000, _source: false, query: { bool: { filter: [{ term: { period } }, { term: { start } }] } } }),
+        () =>
+          es.search({
+            index: idx.miner,
+            size: 10_000,
+            _source: false,
+            query: { bool: { filter: [{ term: { period } }, { term: { start } }] } },
+          }),
         cfg.bolt.retryMaxMs,
         ctx.heartbeat,
       );
       const ids = new Set(docs.map((d) => minerDocId(period, start, d.miner)));
       const version = offset + 1;
-      for (const d of docs) ops.push({ op: "index", index: idx.miner, id: minerDocId(period, start, d.miner), doc: d, version, ref: key });
+      for (const d of docs)
+        ops.push({ op: "index", index: idx.miner, id: minerDocId(period, start, d.miner), doc: d, version, ref: key });
       for (const h of existing.hits.hits)
         if (!ids.has(h._id!)) ops.push({ op: "delete", index: idx.miner, id: h._id!, version, ref: key });
     }

@@ -27,7 +27,9 @@ export function receivedAtOf(m: Pick<KafkaMessage, "headers" | "timestamp">): nu
 export type PriceObservation = { id: string; time: number; feed: string; eur: number; usd?: number; origin?: string };
 
 /** A price record as the observation it gives, or why it is refused. */
-export function observationOf(m: Pick<KafkaMessage, "headers" | "timestamp" | "value">): PriceObservation | { error: string } {
+export function observationOf(
+  m: Pick<KafkaMessage, "headers" | "timestamp" | "value">,
+): PriceObservation | { error: string } {
   const feed = headerText(m.headers, "feed") ?? "";
   const time = receivedAtOf(m);
   const price = parsePrice(feed, m.value?.toString("utf8") ?? "");
@@ -81,7 +83,11 @@ async function main() {
       // time order within the bulk: a search on the price shard sees a prefix of the stream
       obs.sort((a, b) => a.o.time - b.o.time);
       const ops = obs.flatMap(({ o, m }) => priceOps(cfg, o, slice, m));
-      const refused = await bulkWrite(es, ops, { refresh: true, retryMaxMs: cfg.bolt.retryMaxMs, onRetry: ctx.heartbeat });
+      const refused = await bulkWrite(es, ops, {
+        refresh: true,
+        retryMaxMs: cfg.bolt.retryMaxMs,
+        onRetry: ctx.heartbeat,
+      });
       const seen = new Set<KafkaMessage>();
       for (const r of refused)
         if (!seen.has(r.ref)) {

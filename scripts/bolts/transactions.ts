@@ -60,7 +60,11 @@ export function handler(cfg: Config, es = esClient(cfg)) {
       doc: transactionDoc(tx, snap, slice, m),
       ref: m,
     }));
-    const refused = await bulkWrite(es, ops, { refresh: true, retryMaxMs: cfg.bolt.retryMaxMs, onRetry: ctx.heartbeat });
+    const refused = await bulkWrite(es, ops, {
+      refresh: true,
+      retryMaxMs: cfg.bolt.retryMaxMs,
+      onRetry: ctx.heartbeat,
+    });
     const bad = new Set(refused.map((r) => r.ref));
     for (const r of refused) rejected.push(rejectedOf(slice, r.ref, `elasticsearch refused: ${r.reason}`));
     const hours = txs.filter(({ m }) => !bad.has(m)).map(({ tx }) => hourKey(tx.hour));

@@ -20,7 +20,13 @@ const WINDOW_MAX = 10_000;
 type Hb = (() => Promise<void>) | undefined;
 
 /** The observations needed to value times in [minT, maxT], and the latest, from one consistent view. */
-export async function priceSnapshot(es: Client, cfg: Config, minT: number, maxT: number, hb?: Hb): Promise<PriceSnapshot> {
+export async function priceSnapshot(
+  es: Client,
+  cfg: Config,
+  minT: number,
+  maxT: number,
+  hb?: Hb,
+): Promise<PriceSnapshot> {
   const fields = ["time", "eur", "source"];
   const asc = [{ time: "asc" }, { source: "asc" }];
   const res = await withRetry(
@@ -41,7 +47,11 @@ export async function priceSnapshot(es: Client, cfg: Config, minT: number, maxT:
               latest: { max: { field: "time" } },
               before: {
                 filter: { range: { time: { lte: minT } } },
-                aggs: { top: { top_hits: { size: 1, _source: fields, sort: [{ time: "desc" }, { source: "desc" }] as never } } },
+                aggs: {
+                  top: {
+                    top_hits: { size: 1, _source: fields, sort: [{ time: "desc" }, { source: "desc" }] as never },
+                  },
+                },
               },
               earliest: { top_hits: { size: 1, _source: fields, sort: asc as never } },
             },
@@ -54,7 +64,7 @@ export async function priceSnapshot(es: Client, cfg: Config, minT: number, maxT:
   type Hit = { _source?: Observation };
   const all = (res.aggregations as Record<string, Record<string, unknown>>).all!;
   const latest = (all.latest as { value: number | null }).value ?? undefined;
-  const top = (x: unknown) => ((x as { hits: { hits: Hit[] } }).hits.hits[0]?._source as Observation | undefined);
+  const top = (x: unknown) => (x as { hits: { hits: Hit[] } }).hits.hits[0]?._source as Observation | undefined;
   const first = top((all.before as { top: unknown }).top) ?? top(all.earliest);
   const window = (res.hits.hits as Hit[]).map((h) => h._source!);
   const prices = first ? [first, ...window] : window;
@@ -63,7 +73,12 @@ export async function priceSnapshot(es: Client, cfg: Config, minT: number, maxT:
 }
 
 /** Publish update keys (hours, periods) for the rollup bolts; resolves once Kafka has them. */
-export async function publishKeys(producer: ReliableProducer, _cfg: Config, topic: string, keys: Iterable<string>): Promise<void> {
+export async function publishKeys(
+  producer: ReliableProducer,
+  _cfg: Config,
+  topic: string,
+  keys: Iterable<string>,
+): Promise<void> {
   const messages = [...new Set(keys)].map((k) => ({ key: k, value: k }));
   if (messages.length > 0) await producer.send(topic, messages);
 }
@@ -105,16 +120,32 @@ export async function sweep(es: Client, cfg: Config, producer: ReliableProducer,
         if (!obs) continue;
         const eur = eurOf(h._source![amount]!, obs.eur);
         const doc = { eur_per_btc: obs.eur, price_time: obs.time, [kind === "tx" ? "value_eur" : "reward_eur"]: eur };
-        ops.push({ op: "update", index, id: h._id, doc: { doc }, ifSeqNo: h._seq_no, ifPrimaryTerm: h._primary_term, ref: h });
+        ops.push({
+          op: "update",
+          index,
+          id: h._id,
+          doc: { doc },
+          ifSeqNo: h._seq_no,
+          ifPrimaryTerm: h._primary_term,
+          ref: h,
+        });
       }
       const refused = await bulkWrite(es, ops, { refresh: true, retryMaxMs: cfg.bolt.retryMaxMs, onRetry: hb });
       if (refused.some((r) => r.status !== 409)) log.warn("valuation writes refused", { refused: refused.slice(0, 3) });
       const done = ops.map((o) => o.ref).filter((h) => !refused.some((r) => r.ref === h));
       if (done.length === 0) break;
       const times = done.map((h) => h._source!.time!);
-      if (kind === "tx") await publishKeys(producer, cfg, topics.volumeUpdates, times.map((t) => hourKey(Math.floor(t / 3_600_000) * 3_600_000)));
+      if (kind === "tx")
+        await publishKeys(
+          producer,
+          cfg,
+          topics.volumeUpdates,
+          times.map((t) => hourKey(Math.floor(t / 3_600_000) * 3_600_000)),
+        );
       else await publishKeys(producer, cfg, topics.minerUpdates, times.flatMap(periodKeysOf));
-      const marks = done.map((h): BulkOp<Pending> => ({ op: "update", index, id: h._id, doc: { doc: { priced: true } }, ref: h }));
+      const marks = done.map(
+        (h): BulkOp<Pending> => ({ op: "update", index, id: h._id, doc: { doc: { priced: true } }, ref: h }),
+      );
       await bulkWrite(es, marks, { refresh: true, retryMaxMs: cfg.bolt.retryMaxMs, onRetry: hb });
       valued += done.length;
       if (hits.length < PAGE) break;

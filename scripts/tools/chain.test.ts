@@ -10,14 +10,22 @@ const utx = (x: Record<string, unknown>) =>
 
 test("a real utx: value is the sum of its outputs, in satoshis", () => {
   const tx = transactionOf(msgOf(samples[0]!), 1570497833000);
-  expect(tx).toMatchObject({ value_sat: 6_798_102_343, time: 1570497833000, hour: 1570496400000, inputs: 1, outputs: 2 });
+  expect(tx).toMatchObject({
+    value_sat: 6_798_102_343,
+    time: 1570497833000,
+    hour: 1570496400000,
+    inputs: 1,
+    outputs: 2,
+  });
 });
 
 test("impossible or malformed transactions are refused with a reason", () => {
   expect(transactionOf("nope")).toHaveProperty("error");
   expect(transactionOf(utx({ out: [{ value: -1 }] }))).toMatchObject({ error: expect.stringContaining("negative") });
   expect(transactionOf(utx({ out: [{ value: 2_100_000_000_000_001 }] }))).toHaveProperty("error");
-  expect(transactionOf(utx({ out: [{ value: 1_500_000_000_000_000 }, { value: 1_500_000_000_000_000 }] }))).toMatchObject({
+  expect(
+    transactionOf(utx({ out: [{ value: 1_500_000_000_000_000 }, { value: 1_500_000_000_000_000 }] })),
+  ).toMatchObject({
     error: expect.stringContaining("21 million"),
   });
   expect(transactionOf(utx({ out: [{ value: "100" }] }))).toHaveProperty("error");
@@ -41,22 +49,44 @@ const meta = { feed: "f", raw: "r", receivedAt: 1 };
 
 test("announcement and details merge to the same block in either order", () => {
   const a = blockPartOf("blockchain.info/ws", ann(H("b"), "Someone"));
-  const d = blockPartOf("blockchain.info/rawblock", raw(H("b"), H("c"), { script: Buffer.from("/ViaBTC/").toString("hex"), outs: [[700_000_000, "x"]] }));
+  const d = blockPartOf(
+    "blockchain.info/rawblock",
+    raw(H("b"), H("c"), { script: Buffer.from("/ViaBTC/").toString("hex"), outs: [[700_000_000, "x"]] }),
+  );
   if ("error" in a || "error" in d) throw new Error("parse");
   const ad = mergeBlock(mergeBlock(undefined, a, meta), d, meta);
   const da = mergeBlock(mergeBlock(undefined, d, meta), a, meta);
   expect(ad).toEqual(da);
-  expect(ad).toMatchObject({ miner: "ViaBTC", miner_match: "tag", reward_sat: 700_000_000, subsidy_sat: 625_000_000, fees_sat: 75_000_000, fees_known: true });
+  expect(ad).toMatchObject({
+    miner: "ViaBTC",
+    miner_match: "tag",
+    reward_sat: 700_000_000,
+    subsidy_sat: 625_000_000,
+    fees_sat: 75_000_000,
+    fees_known: true,
+  });
   const onlyAnn = mergeBlock(undefined, a, meta);
   expect(onlyAnn).toMatchObject({ miner: "Someone", reward_sat: 625_000_000, fees_known: false, has_details: false });
   expect(mergeBlock(ad, d, meta)).toEqual(ad);
 });
 
 test("mempool.space block and txs give the chain link and the coinbase", () => {
-  const b = blockPartOf("mempool.space/block", JSON.stringify({ id: H("d"), height: 5, timestamp: 1_706_745_600, previousblockhash: H("e") }));
+  const b = blockPartOf(
+    "mempool.space/block",
+    JSON.stringify({ id: H("d"), height: 5, timestamp: 1_706_745_600, previousblockhash: H("e") }),
+  );
   expect(b).toMatchObject({ kind: "header", prev_block: H("e") });
-  const txs = [{ status: { block_hash: H("d"), block_height: 5, block_time: 1_706_745_600 }, vin: [{ scriptsig: "00" }], vout: [{ value: 10, scriptpubkey_address: "a" }] }];
-  expect(blockPartOf("mempool.space/block-txs", JSON.stringify(txs))).toMatchObject({ kind: "details", coinbase: { reward_sat: 10 } });
+  const txs = [
+    {
+      status: { block_hash: H("d"), block_height: 5, block_time: 1_706_745_600 },
+      vin: [{ scriptsig: "00" }],
+      vout: [{ value: 10, scriptpubkey_address: "a" }],
+    },
+  ];
+  expect(blockPartOf("mempool.space/block-txs", JSON.stringify(txs))).toMatchObject({
+    kind: "details",
+    coinbase: { reward_sat: 10 },
+  });
   expect(blockPartOf("blockchain.info/rawblock", "{")).toHaveProperty("error");
 });
 
@@ -64,5 +94,7 @@ test("a child naming its parent orphans the other blocks at that height", () => 
   const atH = [{ hash: "p" }, { hash: "q", orphaned: false }];
   expect(orphanStatus(atH, [{ hash: "c", prev_block: "p" }])).toEqual(new Map([["q", true]]));
   expect(orphanStatus(atH, [])).toEqual(new Map());
-  expect(orphanStatus([{ hash: "p", orphaned: true }], [{ hash: "c", prev_block: "p" }])).toEqual(new Map([["p", false]]));
+  expect(orphanStatus([{ hash: "p", orphaned: true }], [{ hash: "c", prev_block: "p" }])).toEqual(
+    new Map([["p", false]]),
+  );
 });

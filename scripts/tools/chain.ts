@@ -6,7 +6,7 @@
 // orphanStatus: which blocks at a height lost a chain split, from the blocks at the next height.
 
 import { btcOf, dayOf, eurOf, hourOf, isValidSats, MAX_MONEY_SATS, monthOf, subsidyAt } from "./bitcoin.ts";
-import { type MinerMatch, minerOfBlock, readableTag, coinbaseText } from "./pools.ts";
+import { coinbaseText, type MinerMatch, minerOfBlock, readableTag } from "./pools.ts";
 
 type Json = Record<string, unknown>;
 const obj = (v: unknown): Json | undefined =>
@@ -31,7 +31,8 @@ function parseJson(text: string): { json: Json } | Refusal {
 
 /** A time in seconds as epoch ms, if it is a whole number between the genesis block and receipt + slack. */
 function timeOf(v: unknown, receivedAt: number | undefined, what: string): number | Refusal {
-  if (typeof v !== "number" || !Number.isSafeInteger(v)) return { error: `${what} is not a whole number: ${JSON.stringify(v)}` };
+  if (typeof v !== "number" || !Number.isSafeInteger(v))
+    return { error: `${what} is not a whole number: ${JSON.stringify(v)}` };
   const limit = (receivedAt ?? Date.now()) / 1000 + FUTURE_SLACK_S;
   if (v < GENESIS_S || v > limit) return { error: `${what} ${v} is before the genesis block or in the future` };
   return v * 1000;
@@ -42,7 +43,8 @@ function sumOutputs(outs: unknown[], field: string): number | Refusal {
   let sum = 0;
   for (const [i, o] of outs.entries()) {
     const v = obj(o)?.[field];
-    if (typeof v !== "number" || !Number.isSafeInteger(v)) return { error: `output ${i} ${field} is not a whole number: ${JSON.stringify(v)}` };
+    if (typeof v !== "number" || !Number.isSafeInteger(v))
+      return { error: `output ${i} ${field} is not a whole number: ${JSON.stringify(v)}` };
     if (!isValidSats(v)) return { error: `output ${i} ${field} ${v} is negative or above 21 million BTC` };
     sum += v;
   }
@@ -58,7 +60,8 @@ export function transactionOf(text: string, receivedAt?: number): Tx | Refusal {
   if (m.op !== "utx") return { error: `op ${JSON.stringify(m.op)} is not utx` };
   const x = obj(m.x);
   if (!x) return { error: "no x object" };
-  if (typeof x.hash !== "string" || !HASH.test(x.hash)) return { error: `hash ${JSON.stringify(x.hash)?.slice(0, 80)} is not 64 hex digits` };
+  if (typeof x.hash !== "string" || !HASH.test(x.hash))
+    return { error: `hash ${JSON.stringify(x.hash)?.slice(0, 80)} is not 64 hex digits` };
   const time = timeOf(x.time, receivedAt, "time");
   if (typeof time !== "number") return time;
   if (!Array.isArray(x.out) || x.out.length === 0) return { error: "out is not a non-empty array" };
@@ -81,11 +84,19 @@ export type BlockPart = {
   coinbase?: Coinbase;
 };
 
-function coinbaseOf(tx0: unknown, inField: string, scriptField: string, outField: string, valueField: string, addrField: string): Coinbase | Refusal {
+function coinbaseOf(
+  tx0: unknown,
+  inField: string,
+  scriptField: string,
+  outField: string,
+  valueField: string,
+  addrField: string,
+): Coinbase | Refusal {
   const t = obj(tx0);
   const ins = t?.[inField];
   const outs = t?.[outField];
-  if (!t || !Array.isArray(ins) || !Array.isArray(outs) || outs.length === 0) return { error: "no coinbase transaction with inputs and outputs" };
+  if (!t || !Array.isArray(ins) || !Array.isArray(outs) || outs.length === 0)
+    return { error: "no coinbase transaction with inputs and outputs" };
   const script = obj(ins[0])?.[scriptField];
   if (typeof script !== "string" || !/^[0-9a-fA-F]*$/.test(script)) return { error: "coinbase script is not hex" };
   const reward = sumOutputs(outs, valueField);
@@ -95,8 +106,10 @@ function coinbaseOf(tx0: unknown, inField: string, scriptField: string, outField
 }
 
 function checkHashHeight(hash: unknown, height: unknown): Refusal | undefined {
-  if (typeof hash !== "string" || !HASH.test(hash)) return { error: `block hash ${JSON.stringify(hash)?.slice(0, 80)} is not 64 hex digits` };
-  if (typeof height !== "number" || !Number.isSafeInteger(height) || height < 0) return { error: `height ${JSON.stringify(height)} is not a whole number` };
+  if (typeof hash !== "string" || !HASH.test(hash))
+    return { error: `block hash ${JSON.stringify(hash)?.slice(0, 80)} is not 64 hex digits` };
+  if (typeof height !== "number" || !Number.isSafeInteger(height) || height < 0)
+    return { error: `height ${JSON.stringify(height)} is not a whole number` };
 }
 
 /** A message of the blocks topic as the part of a block it tells, or why it is refused. */
@@ -118,7 +131,13 @@ export function blockPartOf(feed: string, text: string, receivedAt?: number): Bl
     if (typeof time !== "number") return time;
     const cb = coinbaseOf(parsed[0], "vin", "scriptsig", "vout", "value", "scriptpubkey_address");
     if ("error" in cb) return cb;
-    return { kind: "details", hash: status!.block_hash as string, height: status!.block_height as number, time, coinbase: cb };
+    return {
+      kind: "details",
+      hash: status!.block_hash as string,
+      height: status!.block_height as number,
+      time,
+      coinbase: cb,
+    };
   }
   const m = obj(parsed);
   if (!m) return { error: "not a JSON object" };
@@ -130,7 +149,13 @@ export function blockPartOf(feed: string, text: string, receivedAt?: number): Bl
     const time = timeOf(x!.time, receivedAt, "time");
     if (typeof time !== "number") return time;
     const fb = obj(x!.foundBy)?.description;
-    return { kind: "announcement", hash: x!.hash as string, height: x!.height as number, time, found_by: typeof fb === "string" ? fb : undefined };
+    return {
+      kind: "announcement",
+      hash: x!.hash as string,
+      height: x!.height as number,
+      time,
+      found_by: typeof fb === "string" ? fb : undefined,
+    };
   }
   if (feed === "mempool.space/block") {
     const bad = checkHashHeight(m.id, m.height);
@@ -146,12 +171,21 @@ export function blockPartOf(feed: string, text: string, receivedAt?: number): Bl
     if (bad) return bad;
     const time = timeOf(m.time, receivedAt, "time");
     if (typeof time !== "number") return time;
-    if (typeof m.prev_block !== "string" || !HASH.test(m.prev_block)) return { error: "prev_block is not 64 hex digits" };
+    if (typeof m.prev_block !== "string" || !HASH.test(m.prev_block))
+      return { error: "prev_block is not 64 hex digits" };
     if (!Array.isArray(m.tx)) return { error: "tx is not an array" };
     const cb = coinbaseOf(m.tx[0], "inputs", "script", "out", "value", "addr");
     if ("error" in cb) return cb;
     const main = typeof m.main_chain === "boolean" ? m.main_chain : undefined;
-    return { kind: "details", hash: m.hash as string, height: m.height as number, time, prev_block: m.prev_block, main_chain: main, coinbase: cb };
+    return {
+      kind: "details",
+      hash: m.hash as string,
+      height: m.height as number,
+      time,
+      prev_block: m.prev_block,
+      main_chain: main,
+      coinbase: cb,
+    };
   }
   return { error: `unknown blocks feed ${feed}` };
 }

@@ -117,7 +117,10 @@ export function minerRequest(period: Period, start: number) {
           reward: { sum: { field: "reward_sat" } },
           origin: originAgg,
           fees_unknown: { filter: { term: { fees_known: false } } },
-          priced: { filter: { exists: { field: "eur_per_btc" } }, aggs: { reward_eur: { sum: { field: "reward_eur" } } } },
+          priced: {
+            filter: { exists: { field: "eur_per_btc" } },
+            aggs: { reward_eur: { sum: { field: "reward_eur" } } },
+          },
         },
       },
     },
