@@ -6,9 +6,9 @@
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { EXPORT_FILE, ndjson } from "../scripts/setup/kibana-export.ts";
 import { type Config, indicesOf } from "../scripts/lib/config.ts";
 import { esClient } from "../scripts/lib/es.ts";
+import { EXPORT_FILE, ndjson } from "../scripts/setup/kibana-export.ts";
 import { dropNamespace, freshNamespace } from "./cluster.ts";
 import { EVIL, type Fixture, fixture, seed } from "./dashboard-fixture.ts";
 

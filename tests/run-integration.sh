@@ -11,4 +11,4 @@ cleanup() { if [ "$started" = 1 ]; then echo "==> stopping the clusters this run
 trap cleanup EXIT
 UP_CLUSTERS_ONLY=1 bash scripts/setup/up.sh
 echo "==> integration tests (tests/)"
-bun test --timeout 300000 tests "$@"
+bun test --timeout 420000 tests "$@"

@@ -60,8 +60,8 @@ export function handler(cfg: Config, es = esClient(cfg)) {
       doc: transactionDoc(tx, snap, slice, m),
       ref: m,
     }));
+    // No refresh here: the volume bolt refreshes btc-raw-transactions before it aggregates an hour.
     const refused = await bulkWrite(es, ops, {
-      refresh: true,
       retryMaxMs: cfg.bolt.retryMaxMs,
       onRetry: ctx.heartbeat,
     });

@@ -32,6 +32,13 @@ export function handler(cfg: Config, es = esClient(cfg)) {
   return async (slice: Slice, ctx: BoltContext): Promise<Rejected[]> => {
     const { hours, rejected } = hoursOf(slice);
     if (hours.size === 0) return rejected;
+    // Every write these updates announce was acknowledged before the update was sent: a refresh makes it visible.
+    await withRetry(
+      "refresh",
+      () => es.indices.refresh({ index: idx.rawTransactions }),
+      cfg.bolt.retryMaxMs,
+      ctx.heartbeat,
+    );
     const res = await withRetry(
       "volume aggregation",
       () => es.search({ index: idx.rawTransactions, ...volumeRequest([...hours.keys()]) }),

@@ -80,6 +80,7 @@ export function loadConfig(env: Env = process.env) {
     },
     bolt: {
       batchMax: int(env, "BOLT_BATCH_MAX", 2000, 1),
+      partitionsConcurrently: int(env, "BOLT_PARTITIONS_CONCURRENTLY", 3, 1),
       stallTimeoutMs: int(env, "BOLT_STALL_TIMEOUT_MS", 60_000, 1000),
       retryMaxMs: int(env, "BOLT_RETRY_MAX_MS", 10_000, 10),
       sessionTimeoutMs: int(env, "BOLT_SESSION_TIMEOUT_MS", 30_000, 6000),

@@ -53,7 +53,7 @@ export async function runBolt(opts: {
     sessionTimeout: cfg.bolt.sessionTimeoutMs,
     rebalanceTimeout: 60_000,
     heartbeatInterval: 3000,
-    maxBytesPerPartition: 1_048_576,
+    maxBytesPerPartition: 4 * 1_048_576,
     maxWaitTimeInMs: 250,
     retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
   });
@@ -101,7 +101,7 @@ export async function runBolt(opts: {
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
-    partitionsConsumedConcurrently: 1,
+    partitionsConsumedConcurrently: cfg.bolt.partitionsConcurrently,
     eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
       const ctx: BoltContext = {
         producer,

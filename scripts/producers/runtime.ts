@@ -21,10 +21,11 @@ export type Ingest = (
 export function startPublishing(cfg: Config, name: string): { publisher: Publisher; ingest: Ingest } {
   // A failed send retires the Kafka producer (see ReliableProducer): never reuse one after a timeout.
   const producer = new ReliableProducer(kafkaClient(cfg, `${cfg.kafka.clientId}-${name}`), cfg.kafka.sendTimeoutMs);
-  const publisher = new Publisher(
-    (topic, messages) => producer.send(topic, messages),
-    { max: cfg.producers.bufferMax, maxBytes: cfg.producers.bufferMaxBytes, batchMax: cfg.producers.batchMax },
-  );
+  const publisher = new Publisher((topic, messages) => producer.send(topic, messages), {
+    max: cfg.producers.bufferMax,
+    maxBytes: cfg.producers.bufferMaxBytes,
+    batchMax: cfg.producers.batchMax,
+  });
   publisher.start();
   const origin: Origin = ORIGIN_OF_MODE[cfg.producers.mode];
   const capture = captureWriter(cfg.producers.captureFile);

@@ -22,7 +22,14 @@ const POOLS = [{ id: 1, name: "BenchPool", addresses: [], tags: ["/bench/"], lin
 /** `n` simulated transactions, as the producers would publish them. */
 export function benchRecords(cfg: Config, n: number) {
   const out = [];
-  const chain = simulateChain({ seed: 7, startMs: Date.UTC(2026, 0, 1), rate: 1000, blockSeconds: 1e9, pools: POOLS, repeatProb: 0 });
+  const chain = simulateChain({
+    seed: 7,
+    startMs: Date.UTC(2026, 0, 1),
+    rate: 1000,
+    blockSeconds: 1e9,
+    pools: POOLS,
+    repeatProb: 0,
+  });
   for (const c of chain) {
     if (!c.text.includes('"op":"utx"')) continue;
     const r = route(topicsOf(cfg), c, "simulated");
@@ -76,10 +83,24 @@ async function consumeAll(cfg: Config, n: number): Promise<number> {
 async function esCeiling(cfg: Config, n: number): Promise<number> {
   const es = esClient(cfg);
   const index = indicesOf(cfg).rawTransactions;
-  const doc = (i: number) => ({ hash: `h${i}`, time: 1.7e12 + i, hour: 1.7e12, value_sat: i, value_btc: i / 1e8, outputs: 2, priced: false });
+  const doc = (i: number) => ({
+    hash: `h${i}`,
+    time: 1.7e12 + i,
+    hour: 1.7e12,
+    value_sat: i,
+    value_btc: i / 1e8,
+    outputs: 2,
+    priced: false,
+  });
   const t0 = performance.now();
   for (let i = 0; i < n; i += 2000) {
-    const ops = Array.from({ length: Math.min(2000, n - i) }, (_, k) => ({ op: "create" as const, index, id: `h${i + k}`, doc: doc(i + k), ref: 0 }));
+    const ops = Array.from({ length: Math.min(2000, n - i) }, (_, k) => ({
+      op: "create" as const,
+      index,
+      id: `h${i + k}`,
+      doc: doc(i + k),
+      ref: 0,
+    }));
     const refused = await bulkWrite(es, ops);
     if (refused.length > 0) throw new Error(`bench documents refused: ${refused[0]!.reason}`);
   }
@@ -89,14 +110,18 @@ async function esCeiling(cfg: Config, n: number): Promise<number> {
 
 async function pipeline(cfg: Config, messages: ReturnType<typeof benchRecords>): Promise<number> {
   const env = { ...process.env, BTC_NAMESPACE: cfg.namespace, LOG_LEVEL: "warn" };
-  const bolts = ["transactions", "volume"].map((b) => Bun.spawn(["bun", `scripts/bolts/${b}.ts`], { cwd: ROOT, env, stdout: "ignore" }));
+  const bolts = ["transactions", "volume"].map((b) =>
+    Bun.spawn(["bun", `scripts/bolts/${b}.ts`], { cwd: ROOT, env, stdout: "ignore" }),
+  );
   await sleep(5000);
   const t0 = performance.now();
   await produce(cfg, messages);
   const es = esClient(cfg);
   const unique = new Set(messages.map((m) => String(m.key))).size;
   for (;;) {
-    const r = await es.search({ index: indicesOf(cfg).volume, size: 0, aggs: { n: { sum: { field: "tx_count" } } } }).catch(() => undefined);
+    const r = await es
+      .search({ index: indicesOf(cfg).volume, size: 0, aggs: { n: { sum: { field: "tx_count" } } } })
+      .catch(() => undefined);
     const counted = (r?.aggregations?.n as { value?: number } | undefined)?.value ?? 0;
     if (counted >= unique) break;
     if (performance.now() - t0 > 600_000) throw new Error(`pipeline counted ${counted}/${unique} after 10 minutes`);
@@ -126,9 +151,12 @@ async function main() {
   console.log(`pipeline / min(ceilings) = ${(pipeRate / ceiling).toFixed(2)}`);
   for (const x of [1, 10, 100, 1000]) {
     const need = REAL_TX_PER_SECOND * x;
-    console.log(`velocity x${x}: needs ${need} tx/s: ${pipeRate >= need ? "keeps up" : `falls behind by ${Math.round(need - pipeRate)} tx/s (lag grows; Kafka buffers it)`}`);
+    console.log(
+      `velocity x${x}: needs ${need} tx/s: ${pipeRate >= need ? "keeps up" : `falls behind by ${Math.round(need - pipeRate)} tx/s (lag grows; Kafka buffers it)`}`,
+    );
   }
-  for (const cfg of [ceilingCfg, pipeCfg]) await esClient(cfg).indices.delete({ index: Object.values(indicesOf(cfg)), ignore_unavailable: true });
+  for (const cfg of [ceilingCfg, pipeCfg])
+    await esClient(cfg).indices.delete({ index: Object.values(indicesOf(cfg)), ignore_unavailable: true });
   const admin = kafkaClient(ceilingCfg, "bench").admin();
   await admin.connect();
   await admin.deleteTopics({ topics: [...Object.values(topicsOf(ceilingCfg)), ...Object.values(topicsOf(pipeCfg))] });
