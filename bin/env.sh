@@ -14,7 +14,7 @@ ES_USER="${ES_USER:-btc}"
 # searchable by that user, else under /var/lib/btc-realtime/<checkout hash> (a checkout inside /root, say).
 if [ -z "${ES_BASE:-}" ]; then
   ES_BASE="$BTC_VAR"
-  if [ "$(id -u)" = 0 ] && id "$ES_USER" >/dev/null 2>&1 && ! setpriv --reuid="$ES_USER" --regid="$ES_USER" --clear-groups test -x "$BTC_VAR" 2>/dev/null; then
+  if [ "$(id -u)" = 0 ] && id "$ES_USER" >/dev/null 2>&1 && ! setpriv --reuid="$ES_USER" --regid="$ES_USER" --clear-groups test -x "$BTC_HOME" 2>/dev/null; then
     ES_BASE="/var/lib/btc-realtime/$(printf %s "$BTC_HOME" | md5sum | cut -c1-8)"
   fi
 fi

@@ -2,7 +2,9 @@ import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { blockPartOf, mergeBlock, orphanStatus, transactionOf } from "./chain.ts";
 
-const samples = readFileSync(new URL("../../tests/fixtures/blockchain-info-ws.jsonl", import.meta.url), "utf8").trim().split("\n");
+const samples = readFileSync(new URL("../../tests/fixtures/blockchain-info-ws.jsonl", import.meta.url), "utf8")
+  .trim()
+  .split("\n");
 const msgOf = (line: string) => JSON.stringify((JSON.parse(line) as { msg: unknown }).msg);
 const H = (c: string) => c.repeat(64);
 const utx = (x: Record<string, unknown>) =>
