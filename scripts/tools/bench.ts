@@ -8,12 +8,14 @@
 
 import { join } from "node:path";
 import { type Config, indicesOf, loadConfig, topicsOf } from "../lib/config.ts";
-import { bulkWrite, esClient } from "../lib/es.ts";
+import { esClient } from "../lib/es.ts";
 import { connectProducer, kafkaClient, sendBounded } from "../lib/kafka.ts";
 import { fatal, sleep } from "../lib/log.ts";
 import { route } from "../producers/records.ts";
 import { ensureIndices } from "../setup/indices.ts";
 import { ensureTopics } from "../setup/topics.ts";
+import { consumeAll, esCeiling, produce } from "./bench-ceilings.ts";
+import { hourKey } from "./rollups.ts";
 import { REAL_TX_PER_SECOND, simulateChain } from "./simulator.ts";
 
 const ROOT = join(import.meta.dir, "../..");
@@ -49,63 +51,33 @@ async function namespace(name: string): Promise<Config> {
   return cfg;
 }
 
-async function produce(cfg: Config, messages: ReturnType<typeof benchRecords>): Promise<number> {
-  const producer = await connectProducer(kafkaClient(cfg, "bench"));
-  const t0 = performance.now();
-  for (let i = 0; i < messages.length; i += 1000)
-    await sendBounded(producer, topicsOf(cfg).transactions, messages.slice(i, i + 1000), 60_000);
-  const ms = performance.now() - t0;
-  await producer.disconnect();
-  return ms;
-}
-
-async function consumeAll(cfg: Config, n: number): Promise<number> {
-  const consumer = kafkaClient(cfg, "bench").consumer({ groupId: `${cfg.namespace}-bench-read` });
-  await consumer.connect();
-  await consumer.subscribe({ topic: topicsOf(cfg).transactions, fromBeginning: true });
-  let seen = 0;
-  let t0 = 0;
-  const done = new Promise<void>((resolve) => {
-    void consumer.run({
-      eachBatch: async ({ batch }) => {
-        if (t0 === 0) t0 = performance.now();
-        seen += batch.messages.length;
-        if (seen >= n) resolve();
-      },
-    });
-  });
-  await done;
-  const ms = performance.now() - t0;
-  await consumer.disconnect();
-  return ms;
-}
-
-async function esCeiling(cfg: Config, n: number): Promise<number> {
+/** Freshness: one transaction at a time into an empty hour, from its publication to its hour searchable (ms). */
+async function freshness(
+  cfg: Config,
+  template: ReturnType<typeof benchRecords>[number],
+  samples: number,
+): Promise<number[]> {
+  const producer = await connectProducer(kafkaClient(cfg, "bench-fresh"));
   const es = esClient(cfg);
-  const index = indicesOf(cfg).rawTransactions;
-  const doc = (i: number) => ({
-    hash: `h${i}`,
-    time: 1.7e12 + i,
-    hour: 1.7e12,
-    value_sat: i,
-    value_btc: i / 1e8,
-    outputs: 2,
-    priced: false,
-  });
-  const t0 = performance.now();
-  for (let i = 0; i < n; i += 2000) {
-    const ops = Array.from({ length: Math.min(2000, n - i) }, (_, k) => ({
-      op: "create" as const,
-      index,
-      id: `h${i + k}`,
-      doc: doc(i + k),
-      ref: 0,
-    }));
-    const refused = await bulkWrite(es, ops);
-    if (refused.length > 0) throw new Error(`bench documents refused: ${refused[0]!.reason}`);
+  const out: number[] = [];
+  for (let i = 0; i < samples; i++) {
+    const hour = Date.UTC(2030, 0, 1, i);
+    const msg = JSON.parse(String(template.value)) as { x: { hash: string; time: number } };
+    msg.x.hash = `${"f".repeat(56)}${String(i).padStart(8, "0")}`;
+    msg.x.time = hour / 1000 + 60;
+    const t0 = performance.now();
+    await sendBounded(
+      producer,
+      topicsOf(cfg).transactions,
+      [{ ...template, key: msg.x.hash, value: JSON.stringify(msg) }],
+      30_000,
+    );
+    const id = hourKey(hour);
+    while (!(await es.exists({ index: indicesOf(cfg).volume, id }).catch(() => false))) await sleep(20);
+    out.push(Math.round(performance.now() - t0));
   }
-  await es.indices.refresh({ index });
-  return performance.now() - t0;
+  await producer.disconnect();
+  return out;
 }
 
 async function pipeline(cfg: Config, messages: ReturnType<typeof benchRecords>): Promise<number> {
@@ -128,6 +100,8 @@ async function pipeline(cfg: Config, messages: ReturnType<typeof benchRecords>):
     await sleep(250);
   }
   const ms = performance.now() - t0;
+  const fresh = await freshness(cfg, messages[0]!, 5);
+  console.log(`freshness at rest: transaction published -> its hour searchable in btc-volume: ${fresh.join(", ")} ms`);
   for (const b of bolts) b.kill("SIGTERM");
   return ms;
 }
