@@ -61,7 +61,7 @@ async function freshness(
   const es = esClient(cfg);
   const out: number[] = [];
   for (let i = 0; i < samples; i++) {
-    const hour = Date.UTC(2030, 0, 1, i);
+    const hour = Date.UTC(2025, 0, 1, i); // before the records' receive time: late data, an empty hour
     const msg = JSON.parse(String(template.value)) as { x: { hash: string; time: number } };
     msg.x.hash = `${"f".repeat(56)}${String(i).padStart(8, "0")}`;
     msg.x.time = hour / 1000 + 60;
@@ -73,7 +73,10 @@ async function freshness(
       30_000,
     );
     const id = hourKey(hour);
-    while (!(await es.exists({ index: indicesOf(cfg).volume, id }).catch(() => false))) await sleep(20);
+    while (!(await es.exists({ index: indicesOf(cfg).volume, id }).catch(() => false))) {
+      if (performance.now() - t0 > 60_000) throw new Error(`hour ${id} not searchable after 60 s`);
+      await sleep(20);
+    }
     out.push(Math.round(performance.now() - t0));
   }
   await producer.disconnect();
