@@ -12,10 +12,10 @@ setup: ## install everything (Debian packages, Bun, npm deps, Kafka and Elastics
 	@bash scripts/setup/install.sh
 
 up: ## start the clusters of BTC_PROFILE, wait until ready, create topics and indices, start the pipeline (live sources)
-	@SOURCE_MODE=$${SOURCE_MODE:-live} bash scripts/setup/up.sh
+	@UP_MODE=live bash scripts/setup/up.sh
 
 demo: setup ## the whole platform on simulated data (no internet needed)
-	@SOURCE_MODE=simulate bash scripts/setup/up.sh
+	@UP_MODE=simulate SOURCE_MODE=simulate bash scripts/setup/up.sh
 
 down: ## stop every program and supervisord
 	@if $(CTL) pid >/dev/null 2>&1; then $(CTL) stop all && $(CTL) shutdown; else echo "supervisord is not running"; fi

@@ -1,7 +1,12 @@
 # Sourced by every bin/ script: the project's paths and the profile, from the environment and an optional .env.
 # Like Kafka's bin/kafka-run-class.sh, it only sets variables; it runs nothing.
 BTC_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-if [ -f "$BTC_HOME/.env" ]; then set -a; . "$BTC_HOME/.env"; set +a; fi
+# .env fills in what the environment does not set (the environment wins, as in Bun's own .env loading).
+if [ -f "$BTC_HOME/.env" ]; then
+  while IFS= read -r line || [ -n "$line" ]; do
+    case "$line" in [A-Za-z_]*=*) name="${line%%=*}"; [ -n "${!name+x}" ] || eval "export $line" ;; esac
+  done < "$BTC_HOME/.env"
+fi
 BTC_PROFILE="${BTC_PROFILE:-full}"
 case "$BTC_PROFILE" in full|small) ;; *) echo "BTC_PROFILE must be 'full' or 'small', not '$BTC_PROFILE'" >&2; exit 1 ;; esac
 BTC_VAR="${BTC_VAR:-$BTC_HOME/var}"

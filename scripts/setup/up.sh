@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make up / make demo: start supervisord if needed, the clusters of the profile, wait for a KRaft quorum and a
 # green Elasticsearch, create the topics and indices, then (unless UP_CLUSTERS_ONLY=1) the bolts, the dashboard
-# and the producers. Reads BTC_PROFILE, SOURCE_MODE (live for make up, simulate for make demo), DASHBOARD_PORT.
+# and the producers. Reads BTC_PROFILE, SOURCE_MODE (else UP_MODE: live for make up, simulate for make demo),
+# DASHBOARD_PORT.
 set -euo pipefail
 . "$(dirname "$0")/../../bin/env.sh"
 cd "$BTC_HOME"
@@ -18,9 +19,14 @@ bun scripts/setup/wait-ready.ts
 bun scripts/setup/topics.ts
 bun scripts/setup/indices.ts
 if [ "${UP_CLUSTERS_ONLY:-0}" != 1 ]; then
-  echo "==> starting the bolts, the dashboard and the producers (SOURCE_MODE=${SOURCE_MODE:-simulate})"
+  mode="${SOURCE_MODE:-${UP_MODE:-simulate}}"
+  echo "==> starting the bolts, the dashboard and the producers (SOURCE_MODE=$mode)"
+  # The producers read their mode from this file (bin/producer): supervisord's own environment may be older.
+  printf 'SOURCE_MODE=%s\n' "$mode" > "$BTC_VAR/run/producers.env"
   mapfile -t bolts < <(ctl status | awk '$1 ~ /^storm:bolt-/ {print $1}')
-  ctl start "${bolts[@]}" es-kibana:dashboard producer: 2>&1 | sed 's/^/    /'
+  ctl start "${bolts[@]}" es-kibana:dashboard 2>&1 | sed '/already started/d; s/^/    /'
+  ctl reread >/dev/null && ctl update producer | sed 's/^/    /'   # an edited [program:] of a producer takes effect
+  ctl restart producer: 2>&1 | sed '/not running/d; s/^/    /'
   [ -n "${KIBANA_HOME:-}" ] && ctl start es-kibana:kibana | sed 's/^/    /'
 fi
 echo "==> up in $(( $(date +%s) - t0 )) s. Dashboard: http://127.0.0.1:${DASHBOARD_PORT:-8080}/   status: make status"
