@@ -63,6 +63,13 @@ function render() {
   const p = d.price.latest;
   setText("price-latest", p ? fmtEur(p.eur) : "no price yet");
   setText("price-time", p ? `${fmtTime(p.t)}${p.source ? ` · ${p.source}` : ""}` : "");
+  // The time axis spans the range shown (a single observation would otherwise get a meaningless axis), and the
+  // points are drawn while they are few enough to see.
+  const price = chart("chart-price", "line");
+  const spanMs = { "24h": 864e5, "7d": 6048e5, "30d": 2592e6 }[state.range];
+  const end = p ? Math.max(p.t, Date.now()) : Date.now();
+  Object.assign(price.options.scales.x, { min: end - spanMs, max: end });
+  price.options.elements.point.radius = d.price.points.length < 60 ? 3 : 0;
   plot(
     "chart-price",
     "line",
