@@ -21,7 +21,10 @@ function files(dir: string, pred: (f: string) => boolean): string[] {
 test("every program script has its [program:] in supervisord.conf, and every command points at a file", () => {
   const conf = read("supervisord.conf");
   const commands = [...conf.matchAll(/^command=(.*)$/gm)].flatMap((m) =>
-    m[1]!.split(/\s+/).filter((w) => w.startsWith("scripts/") || w.startsWith("%(here)s/")).map((w) => w.replace("%(here)s/", "")),
+    m[1]!
+      .split(/\s+/)
+      .filter((w) => w.startsWith("scripts/") || w.startsWith("%(here)s/"))
+      .map((w) => w.replace("%(here)s/", "")),
   );
   const programs = ["scripts/producers", "scripts/bolts", "scripts/dashboard"].flatMap((d) =>
     files(d, (f) => f.endsWith(".ts") && !f.endsWith(".test.ts")).filter((f) => /import\.meta\.main/.test(read(f))),

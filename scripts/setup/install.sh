@@ -46,8 +46,10 @@ if [ "$KAFKA_HOME" != "$BTC_VAR/opt/kafka" ]; then ok "using KAFKA_HOME=$KAFKA_H
 elif [ -f "$KAFKA_HOME/libs/kafka_2.13-$KAFKA_VERSION.jar" ] && [ -f "$KAFKA_HOME/.complete" ]; then ok "$(ls "$KAFKA_HOME/libs" | wc -l) jars in $KAFKA_HOME/libs"
 else
   rm -rf "$KAFKA_HOME"
+  mkdir -p "$BTC_VAR/log"
   mvn -B -q -Dstyle.color=never -f tools/kafka/pom.xml dependency:copy-dependencies -DincludeScope=runtime \
-    -DoutputDirectory="$KAFKA_HOME/libs" || die "mvn dependency:copy-dependencies for Kafka (Maven Central unreachable?)"
+    -DoutputDirectory="$KAFKA_HOME/libs" >"$BTC_VAR/log/setup-kafka.log" 2>&1 \
+    || die "mvn dependency:copy-dependencies for Kafka (Maven Central unreachable? see var/log/setup-kafka.log)"
   touch "$KAFKA_HOME/.complete"; ok "$(ls "$KAFKA_HOME/libs" | wc -l) jars in $KAFKA_HOME/libs"
 fi
 
@@ -55,8 +57,11 @@ step 5/7 "Elasticsearch $ES_VERSION (Maven Central: org.elasticsearch.distributi
 if [ "$ES_HOME" != "$ES_BASE/opt/elasticsearch-$ES_VERSION" ]; then ok "using ES_HOME=$ES_HOME"
 elif [ -x "$ES_HOME/bin/elasticsearch" ] && [ -f "$ES_HOME/.complete" ]; then ok "$ES_HOME"
 else
+  mkdir -p "$BTC_VAR/log"
+  echo "    downloading about 100 MB..."
   mvn -B -q -Dstyle.color=never dependency:copy -Dartifact="org.elasticsearch.distribution.integ-test-zip:elasticsearch:$ES_VERSION:zip" \
-    -DoutputDirectory="$BTC_VAR/opt/dl" || die "mvn dependency:copy of Elasticsearch $ES_VERSION (Maven Central unreachable?)"
+    -DoutputDirectory="$BTC_VAR/opt/dl" >"$BTC_VAR/log/setup-elasticsearch.log" 2>&1 \
+    || die "mvn dependency:copy of Elasticsearch $ES_VERSION (Maven Central unreachable? see var/log/setup-elasticsearch.log)"
   rm -rf "$ES_HOME"; mkdir -p "$ES_BASE/opt"
   unzip -q -o "$BTC_VAR/opt/dl/elasticsearch-$ES_VERSION.zip" -d "$ES_BASE/opt" || die "unzip of Elasticsearch"
   chmod -R a+rX "$ES_HOME"; touch "$ES_HOME/.complete"; ok "$ES_HOME"
