@@ -81,7 +81,8 @@ async function simulate(cfg: Config, ingest: Ingest): Promise<void> {
   })) {
     if (isStopping()) return;
     if (c.at > Date.now() + 5) await until(c.at);
-    await ingest(c);
+    // The simulator is a source we control: when Kafka is slow it waits for room (back-pressure), never drops.
+    await ingest(c, { wait: true });
   }
 }
 
