@@ -10,5 +10,14 @@ if ! supervisorctl -c supervisord.conf pid >/dev/null 2>&1; then started=1; fi
 cleanup() { if [ "$started" = 1 ]; then echo "==> stopping the clusters this run started"; make -s down || true; fi; }
 trap cleanup EXIT
 UP_CLUSTERS_ONLY=1 bash scripts/setup/up.sh
-echo "==> integration tests (tests/)"
+echo "==> integration tests (tests/), full profile"
 bun test --timeout 420000 tests "$@"
+# The small profile uses the same ports: it is checked only when this run owns the clusters (CI, a fresh start).
+if [ "$started" = 1 ] && [ $# -eq 0 ]; then
+  echo "==> small profile: restarting the clusters with BTC_PROFILE=small"
+  make -s down
+  BTC_PROFILE=small UP_CLUSTERS_ONLY=1 bash scripts/setup/up.sh
+  BTC_PROFILE=small bun test --timeout 120000 tests/small-profile-runs-one-broker-one-node.test.ts
+else
+  echo "==> small profile not checked: the clusters were already running (stop them with make down to include it)"
+fi
