@@ -6,6 +6,7 @@ import { expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { indicesOf } from "./lib/config.ts";
+import { configTables } from "./setup/config-table.ts";
 import { parseIndicesFile } from "./setup/indices.ts";
 
 const ROOT = join(import.meta.dir, "..");
@@ -55,4 +56,8 @@ test("every environment variable read is documented in .env.example", () => {
   }
   const missing = [...used].filter((v) => !documented.has(v) && !internal.has(v) && !v.startsWith("BTC_HOME"));
   expect(missing).toEqual([]);
+});
+
+test("the README's configuration tables are those of .env.example", () => {
+  expect(read("README.md")).toContain(configTables(read(".env.example")));
 });
