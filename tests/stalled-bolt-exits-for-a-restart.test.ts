@@ -3,7 +3,8 @@
 // The brokers are always thawed (SIGCONT) before the test ends.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { $ } from "bun";
-import type { Config } from "../scripts/lib/config.ts";
+import { type Config, topicsOf } from "../scripts/lib/config.ts";
+import { kafkaClient } from "../scripts/lib/kafka.ts";
 import { spawnBolt } from "./bolts-harness.ts";
 import { dropNamespace, freshNamespace } from "./cluster.ts";
 
@@ -21,6 +22,14 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   signal("SIGCONT");
+  // Thawed brokers re-elect and catch up: wait until every partition is fully replicated again.
+  const admin = kafkaClient(cfg, "test-stall-thaw").admin();
+  await admin.connect();
+  for (const end = Date.now() + 90_000; Date.now() < end; await Bun.sleep(500)) {
+    const md = await admin.fetchTopicMetadata({ topics: Object.values(topicsOf(cfg)) }).catch(() => undefined);
+    if (md?.topics.every((t) => t.partitions.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length))) break;
+  }
+  await admin.disconnect();
   await dropNamespace(cfg);
 });
 
