@@ -5,11 +5,11 @@
 import { expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { indicesOf } from "./lib/config.ts";
+import { indicesOf, PROJECT_ROOT } from "./lib/config.ts";
 import { configTables } from "./setup/config-table.ts";
 import { parseIndicesFile } from "./setup/indices.ts";
 
-const ROOT = join(import.meta.dir, "..");
+const ROOT = PROJECT_ROOT;
 const read = (p: string) => readFileSync(join(ROOT, p), "utf8");
 
 function files(dir: string, pred: (f: string) => boolean): string[] {

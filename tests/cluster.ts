@@ -1,13 +1,13 @@
 // Shared by the integration tests: the running clusters (started by tests/run-integration.sh, profile full),
 // and a fresh namespace per test file (its own topics, indices and consumer groups), dropped at the end.
 
-import { type Config, indicesOf, loadConfig, topicsOf } from "../scripts/lib/config.ts";
+import { type Config, indicesOf, loadConfig, PROJECT_ROOT, topicsOf } from "../scripts/lib/config.ts";
 import { esClient } from "../scripts/lib/es.ts";
 import { kafkaClient } from "../scripts/lib/kafka.ts";
 import { ensureIndices } from "../scripts/setup/indices.ts";
 import { ensureTopics } from "../scripts/setup/topics.ts";
 
-export const ROOT = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
+export const ROOT = PROJECT_ROOT;
 
 /** The environment of a namespace: give it to child processes (bolts, producers) started by a test. */
 export function envOf(namespace: string, extra: Record<string, string> = {}): Record<string, string> {

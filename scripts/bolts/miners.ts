@@ -10,10 +10,10 @@
 //      BOLT_SESSION_TIMEOUT_MS, BOLT_RETRY_MAX_MS.
 
 import { type Config, configOrExit, indicesOf, topicsOf } from "../lib/config.ts";
-import { type BoltContext, rejectedOf, runBolt, type Slice } from "../lib/consume.ts";
+import { type BoltContext, rejectedAt, rejectedOf, runBolt, type Slice } from "../lib/consume.ts";
 import { type BulkOp, bulkWrite, esClient, withRetry } from "../lib/es.ts";
 import type { Rejected } from "../lib/kafka.ts";
-import { fatal, log } from "../lib/log.ts";
+import { fatal } from "../lib/log.ts";
 import { minerDocId, minerDocsOf, minerRequest, parsePeriodKey } from "../tools/rollups.ts";
 
 /** The last offset of each valid period key in a slice, and the rejects. */
@@ -64,7 +64,7 @@ export function handler(cfg: Config, es = esClient(cfg)) {
         if (!ids.has(h._id!)) ops.push({ op: "delete", index: idx.miner, id: h._id!, version, ref: key });
     }
     const refused = await bulkWrite(es, ops, { retryMaxMs: cfg.bolt.retryMaxMs, onRetry: ctx.heartbeat });
-    if (refused.length > 0) log.error("miner documents refused", { refused });
+    for (const r of refused) rejected.push(rejectedAt(slice, periods.get(r.ref)!, `btc-miner refused: ${r.reason}`));
     return rejected;
   };
 }

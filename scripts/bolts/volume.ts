@@ -4,15 +4,16 @@
 // Out: btc-volume, id = hour ISO: count, volume and largest in satoshis (exact) and BTC, volume and largest in EUR
 //      over the priced transactions, priced and pending counts: an aggregation over btc-raw-transactions of that
 //      hour (tools/rollups.ts), written with external version = the update's offset + 1, so a stale write from an
-//      instance that lost the partition never overwrites a newer one. Bad keys go to p3-btc-dead-letters.
+//      instance that lost the partition never overwrites a newer one. Bad keys, and an update whose document
+//      Elasticsearch refuses for good, go to p3-btc-dead-letters.
 // Env: the Kafka and Elasticsearch variables, BTC_NAMESPACE, BOLT_BATCH_MAX, BOLT_STALL_TIMEOUT_MS,
 //      BOLT_SESSION_TIMEOUT_MS, BOLT_RETRY_MAX_MS.
 
 import { type Config, configOrExit, indicesOf, topicsOf } from "../lib/config.ts";
-import { type BoltContext, rejectedOf, runBolt, type Slice } from "../lib/consume.ts";
+import { type BoltContext, rejectedAt, rejectedOf, runBolt, type Slice } from "../lib/consume.ts";
 import { type BulkOp, bulkWrite, esClient, withRetry } from "../lib/es.ts";
 import type { Rejected } from "../lib/kafka.ts";
-import { fatal, log } from "../lib/log.ts";
+import { fatal } from "../lib/log.ts";
 import { hourKey, parseHourKey, volumeDocsOf, volumeRequest } from "../tools/rollups.ts";
 
 /** The last offset of each valid hour in a slice, and the rejects. */
@@ -56,7 +57,7 @@ export function handler(cfg: Config, es = esClient(cfg)) {
       ref: hour,
     }));
     const refused = await bulkWrite(es, ops, { retryMaxMs: cfg.bolt.retryMaxMs, onRetry: ctx.heartbeat });
-    if (refused.length > 0) log.error("volume documents refused", { refused });
+    for (const r of refused) rejected.push(rejectedAt(slice, hours.get(r.ref)!, `btc-volume refused: ${r.reason}`));
     return rejected;
   };
 }

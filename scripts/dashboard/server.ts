@@ -8,7 +8,7 @@
 
 import { join } from "node:path";
 import type { Client } from "@elastic/elasticsearch";
-import { type Config, configOrExit } from "../lib/config.ts";
+import { type Config, configOrExit, PROJECT_ROOT } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 import { kafkaClient } from "../lib/kafka.ts";
 import { fatal, log } from "../lib/log.ts";
@@ -18,7 +18,7 @@ import { minersQuery, type Parsed, parseRequest, priceQuery, volumeQuery } from 
 import { hourSeries, originsOf, shapeHours, shapeMiners, shapePrice } from "./shape.ts";
 
 const PUBLIC = join(import.meta.dir, "public");
-const ROOT = join(import.meta.dir, "../..");
+const ROOT = PROJECT_ROOT;
 /** The only files served: the page, and the chart library's browser build from node_modules. */
 export const STATIC: Record<string, { file: string; type: string }> = {
   "/": { file: join(PUBLIC, "index.html"), type: "text/html; charset=utf-8" },

@@ -2,7 +2,12 @@
 // Each variable is documented in .env.example (a drift test keeps the two in step). Bun loads .env itself.
 // A value that does not parse is refused with a message naming the variable and what it expects.
 
+import { join } from "node:path";
+
 export class ConfigError extends Error {}
+
+/** The project's folder (supervisord.conf, var/, es-indices.http), wherever the checkout is. */
+export const PROJECT_ROOT = join(import.meta.dir, "../..");
 
 type Env = Record<string, string | undefined>;
 

@@ -35,6 +35,13 @@ export function rejectedOf(slice: Slice, m: KafkaMessage, reason: string): Rejec
   };
 }
 
+/** A refusal for the message at `offset` in the slice (a write that message asked for was refused for good). */
+export function rejectedAt(slice: Slice, offset: number, reason: string): Rejected {
+  const m = slice.messages.find((x) => Number(x.offset) === offset);
+  if (!m) throw new Error(`offset ${offset} is not in the slice`);
+  return rejectedOf(slice, m, reason);
+}
+
 export async function runBolt(opts: {
   cfg: Config;
   name: string;

@@ -4,16 +4,15 @@
 // replay the topics and, their writes being idempotent, end with the same figures as before the loss.
 // Asks for REBUILD_CONFIRM=yes, since it deletes the indices. Reads: BTC_PROFILE, KAFKA_*, ES_*, BTC_NAMESPACE.
 
-import { join } from "node:path";
 import { $ } from "zx";
-import { configOrExit, indicesOf } from "../lib/config.ts";
+import { configOrExit, indicesOf, PROJECT_ROOT } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 import { kafkaClient } from "../lib/kafka.ts";
 import { fatal } from "../lib/log.ts";
 import { BOLTS, defaultTopics, groupOf } from "../tools/pipeline-health.ts";
 import { ensureIndices } from "./indices.ts";
 
-const ROOT = join(import.meta.dir, "../..");
+const ROOT = PROJECT_ROOT;
 
 async function main() {
   const cfg = configOrExit();

@@ -7,13 +7,13 @@
 
 import { join } from "node:path";
 import { $ } from "zx";
-import { type Config, configOrExit, indicesOf } from "../lib/config.ts";
+import { type Config, configOrExit, indicesOf, PROJECT_ROOT } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 import { kafkaClient } from "../lib/kafka.ts";
 import { fatal, sleep } from "../lib/log.ts";
 import { pipelineHealth } from "../tools/pipeline-health.ts";
 
-const ROOT = join(import.meta.dir, "../..");
+const ROOT = PROJECT_ROOT;
 $.verbose = false;
 $.quiet = true;
 

@@ -6,8 +6,7 @@
 // against the measured pipeline rate. Works in its own namespace on the running clusters (make up first).
 // Reads: BENCH_TX (records, default 20000), the usual KAFKA_* / ES_* variables.
 
-import { join } from "node:path";
-import { type Config, indicesOf, loadConfig, topicsOf } from "../lib/config.ts";
+import { type Config, indicesOf, loadConfig, PROJECT_ROOT, topicsOf } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 import { connectProducer, kafkaClient, sendBounded } from "../lib/kafka.ts";
 import { fatal, sleep } from "../lib/log.ts";
@@ -18,7 +17,7 @@ import { consumeAll, esCeiling, produce } from "./bench-ceilings.ts";
 import { hourKey } from "./rollups.ts";
 import { REAL_TX_PER_SECOND, simulateChain } from "./simulator.ts";
 
-const ROOT = join(import.meta.dir, "../..");
+const ROOT = PROJECT_ROOT;
 const POOLS = [{ id: 1, name: "BenchPool", addresses: [], tags: ["/bench/"], link: "" }];
 
 /** `n` simulated transactions, as the producers would publish them. */
