@@ -52,25 +52,27 @@ export function expectedFigures(file = GOLDEN): Figures & { rejects: number } {
       return undefined;
     }
   };
-  const prices: Array<{ at: number; eur: number }> = [];
+  const prices: Array<{ at: number; e8: bigint }> = [];
   let rejects = 0;
   for (const l of lines) {
     const b = json(l.text);
-    const eur = Number(
+    const eur =
       l.feed === "blockchain.info/ticker"
         ? b?.EUR?.last
         : l.feed === "kraken/ticker"
           ? b?.result?.XXBTZEUR?.c?.[0]
           : l.feed === "coinbase/spot"
             ? b?.data?.amount
-            : Number.NaN,
-    );
+            : undefined;
     if (l.feed.includes("ticker") || l.feed.includes("spot")) {
-      if (Number.isFinite(eur) && eur > 0) prices.push({ at: l.at, eur });
+      const e8 = decimalE8(eur);
+      if (e8 !== undefined && e8 > 0n) prices.push({ at: l.at, e8 });
       else rejects++;
     }
   }
-  const priceAt = (t: number) => [...prices].reverse().find((p) => p.at <= t)?.eur ?? prices[0]!.eur;
+  // stable sort by time: the last one at or before t wins (ties: the later line, as the same-millisecond rule)
+  prices.sort((a, b) => a.at - b.at);
+  const priceAt = (t: number) => [...prices].reverse().find((p) => p.at <= t)?.e8 ?? prices[0]!.e8;
   const txs = new Map<string, { time: number; sat: number }>();
   const blocks = new Map<string, { height: number; time: number; prev?: string; reward?: number }>();
   for (const l of lines) {
@@ -119,18 +121,23 @@ export function expectedFigures(file = GOLDEN): Figures & { rejects: number } {
     });
   }
   const volume: Record<string, Vol> = {};
+  const sums = new Map<string, bigint>();
+  const maxes = new Map<string, bigint>();
   for (const tx of txs.values()) {
     const hour = new Date(Math.floor(tx.time / 3_600_000) * 3_600_000).toISOString();
     volume[hour] ??= { tx_count: 0, volume_sat: 0, max_sat: 0, volume_eur: 0, max_eur: 0 };
     const v = volume[hour]!;
-    const eur = (tx.sat / 1e8) * priceAt(tx.time);
+    const e16 = BigInt(tx.sat) * priceAt(tx.time);
     v.tx_count++;
     v.volume_sat += tx.sat;
     v.max_sat = Math.max(v.max_sat, tx.sat);
-    v.volume_eur += eur;
-    v.max_eur = Math.max(v.max_eur, eur);
+    sums.set(hour, (sums.get(hour) ?? 0n) + e16);
+    if (e16 > (maxes.get(hour) ?? 0n)) maxes.set(hour, e16);
   }
+  for (const [hour, e16] of sums) volume[hour]!.volume_eur = roundCents(e16);
+  for (const [hour, e16] of maxes) volume[hour]!.max_eur = roundCents(e16);
   const miners: Record<string, Min> = {};
+  const minerE16 = new Map<string, bigint>();
   for (const [hash, blk] of blocks) {
     const children = [...blocks.values()].filter((c) => c.height === blk.height + 1 && c.prev);
     if (children.length > 0 && !children.some((c) => c.prev === hash)) continue; // lost a split
@@ -146,12 +153,22 @@ export function expectedFigures(file = GOLDEN): Figures & { rejects: number } {
       const m = miners[`${p}:${miner}`]!;
       m.blocks++;
       m.reward_sat += reward;
-      m.reward_eur += (reward / 1e8) * priceAt(blk.time);
+      minerE16.set(`${p}:${miner}`, (minerE16.get(`${p}:${miner}`) ?? 0n) + BigInt(reward) * priceAt(blk.time));
       if (blk.reward === undefined) m.fees_unknown_blocks++;
     }
   }
+  for (const [id, e16] of minerE16) miners[id]!.reward_eur = roundCents(e16);
   return { volume, miners, rejects };
 }
+
+/** A price as sent (a JSON number or a decimal string) as an integer of 1e-8 EUR, by plain string handling. */
+function decimalE8(v: unknown): bigint | undefined {
+  const text = typeof v === "number" ? String(v) : typeof v === "string" ? v.trim() : "";
+  const m = /^(\d+)(?:\.(\d{1,8}))?$/.exec(text);
+  return m ? BigInt(m[1]!) * 100_000_000n + BigInt((m[2] ?? "").padEnd(8, "0")) : undefined;
+}
+/** 1e-16 EUR (satoshis times 1e-8 EUR per BTC) as EUR, rounded once to the cent, half up. */
+const roundCents = (e16: bigint) => Number((e16 + 50_000_000_000_000n) / 100_000_000_000_000n) / 100;
 const PRICE = (feed: string) => /ticker|spot|bpi/.test(feed);
 
 /** The figures in Elasticsearch now (only fully priced documents count as final). */
@@ -188,7 +205,7 @@ export async function actualFigures(cfg: Config): Promise<Figures & { pending: n
   return { volume, miners, pending };
 }
 
-/** Differences between figures (satoshis and counts exact, EUR within a cent); empty when equal. */
+/** Differences between figures (satoshis, counts and EUR cents exact); empty when equal. */
 export function differences(want: Figures, got: Figures & { pending?: number }): string[] {
   const out: string[] = [];
   if (got.pending) out.push(`${got.pending} pending valuations`);
@@ -202,7 +219,7 @@ export function differences(want: Figures, got: Figures & { pending?: number }):
       }
       for (const [f, v] of Object.entries(w[id]!)) {
         const a = g[id]![f]!;
-        const ok = f.endsWith("_eur") ? Math.abs(a - v) < 0.01 : a === v;
+        const ok = a === v;
         if (!ok) out.push(`${kind} ${id} ${f}: ${a}, expected ${v}`);
       }
     }

@@ -2,8 +2,8 @@
 // return garbage, zero, or an absurd jump; each is logged with its reason; only sound bodies reach Kafka, byte
 // for byte, key BTC-EUR, feed = the source that gave them.
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { parsePrice } from "../scripts/domain/price-sources.ts";
 import { type Config, topicsOf } from "../scripts/lib/config.ts";
-import { parsePrice } from "../scripts/tools/price-sources.ts";
 import { dropNamespace, freshNamespace } from "./cluster.ts";
 import { readTopic, startProducer, waitFor } from "./producers-kit.ts";
 

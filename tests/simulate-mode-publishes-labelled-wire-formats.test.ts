@@ -2,9 +2,9 @@
 // block announcements with their rawblock bodies, and prices in the live wire formats, every record labelled
 // origin=simulated; both producers stop on SIGTERM within 10 s with exit 0.
 import { afterAll, beforeAll, expect, test } from "bun:test";
+import { subsidyAt } from "../scripts/domain/bitcoin.ts";
+import { parsePrice } from "../scripts/domain/price-sources.ts";
 import { type Config, topicsOf } from "../scripts/lib/config.ts";
-import { subsidyAt } from "../scripts/tools/bitcoin.ts";
-import { parsePrice } from "../scripts/tools/price-sources.ts";
 import { dropNamespace, freshNamespace } from "./cluster.ts";
 import { readTopic, startProducer } from "./producers-kit.ts";
 

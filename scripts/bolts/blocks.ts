@@ -3,26 +3,23 @@
 // In: p3-btc-blocks (key = height; values as received: blockchain.info `{"op":"block"}` announcements,
 //     blockchain.info/rawblock bodies, mempool.space/block and mempool.space/block-txs bodies; headers feed,
 //     received-at, origin).
-// Out: btc-raw-blocks, id = block hash: each part merged by read, merge (tools/chain.ts), write guarded by
+// Out: btc-raw-blocks, id = block hash: each part merged by read, merge (domain/chain.ts), write guarded by
 //      if_seq_no (retried on conflict). Then, after a refresh, chain splits: the blocks at h-1 and h are checked
 //      against their children at h and h+1, and those that lost get orphaned:true (so of two racing instances at
 //      least one sees the other). Then the day and month of every block at the heights touched go to
-//      p3-btc-miner-updates, before the offset is committed. Refused messages go to p3-btc-dead-letters.
+//      p3-btc-miner-updates, before the offset is committed. No price here: the miners rollup values blocks.
+//      Refused messages go to p3-btc-dead-letters.
 // Env: the Kafka and Elasticsearch variables, BTC_NAMESPACE, BOLT_BATCH_MAX, BOLT_STALL_TIMEOUT_MS,
 //      BOLT_SESSION_TIMEOUT_MS, BOLT_RETRY_MAX_MS.
 
 import type { Client } from "@elastic/elasticsearch";
+import { type BlockDoc, blockPartOf, mergeBlock, orphanStatus } from "../domain/chain.ts";
+import { periodKeysOf } from "../domain/rollups.ts";
 import { type Config, configOrExit, indicesOf, topicsOf } from "../lib/config.ts";
 import { type BoltContext, rejectedOf, runBolt, type Slice } from "../lib/consume.ts";
 import { bulkWrite, esClient, withRetry } from "../lib/es.ts";
-import { headerText, type Rejected } from "../lib/kafka.ts";
+import { headerText, publishKeys, type Rejected, receivedAtOf } from "../lib/kafka.ts";
 import { fatal, log } from "../lib/log.ts";
-import { eurOf } from "../tools/bitcoin.ts";
-import { type BlockDoc, blockPartOf, mergeBlock, orphanStatus } from "../tools/chain.ts";
-import { valuationAt } from "../tools/pricing.ts";
-import { periodKeysOf } from "../tools/rollups.ts";
-import { receivedAtOf } from "./prices.ts";
-import { priceSnapshot, publishKeys } from "./valuation.ts";
 
 /** A document without its undefined fields (what Elasticsearch gives back), to compare with a stored one. */
 export function defined<T extends object>(doc: T): T {
@@ -98,19 +95,7 @@ export function handler(cfg: Config, es = esClient(cfg)) {
         continue;
       }
       const meta = { feed, raw, receivedAt, origin: headerText(m.headers, "origin") };
-      const snap = await priceSnapshot(es, cfg, part.time, part.time, ctx.heartbeat);
-      const refusal = await readModifyWrite(es, cfg, ctx.heartbeat, part.hash, (prev) => {
-        const d = mergeBlock(prev, part, meta);
-        const obs = d.eur_per_btc === undefined ? valuationAt(snap, d.time) : undefined;
-        if (obs)
-          Object.assign(d, {
-            eur_per_btc: obs.eur,
-            price_time: obs.time,
-            reward_eur: eurOf(d.reward_sat, obs.eur),
-            priced: true,
-          });
-        return d;
-      });
+      const refusal = await readModifyWrite(es, cfg, ctx.heartbeat, part.hash, (prev) => mergeBlock(prev, part, meta));
       if (refusal) rejected.push(rejectedOf(slice, m, refusal));
       else heights.add(part.height);
     }
@@ -134,7 +119,7 @@ export function handler(cfg: Config, es = esClient(cfg)) {
       }
       if (changes.size > 0) await refresh(ctx.heartbeat);
     }
-    await publishKeys(ctx.producer, cfg, topicsOf(cfg).minerUpdates, periods);
+    await publishKeys(ctx.producer, topicsOf(cfg).minerUpdates, periods);
     return rejected;
   };
 }

@@ -1,30 +1,36 @@
-// Prices bolt (group btc-prices): every price observation into Elasticsearch, then the valuation sweep.
+// Prices bolt (group btc-prices): every price observation into Elasticsearch, then the periods it re-values.
 // In: p3-btc-bpi (value = a price source's body as received; headers feed, received-at, origin; key BTC-EUR).
-// Out: btc-raw-bpi (the body and what was read from it) and btc-value (time = received-at, EUR, USD, source),
-//      both with id `${feed}:${received-at}` (a replay rewrites the same documents); bodies that give no price go
-//      to p3-btc-dead-letters with the reason. Then, after each slice and every BOLT_VALUATION_TICK_MS, the sweep
-//      of bolts/valuation.ts values the transactions and blocks the price stream has passed (btc-raw-transactions,
-//      btc-raw-blocks) and publishes their hours to p3-btc-volume-updates and their days and months to
-//      p3-btc-miner-updates.
+// Out: btc-raw-bpi (the body and what was read from it) and btc-value (time = received-at, EUR as a number and
+//      as an exact integer of 1e-8 EUR, `eur_e8`; USD, source), both with id `${feed}:${received-at}` (a replay
+//      rewrites the same documents), written with refresh=wait_for. Then the span of time whose valuation the
+//      slice changed (from the observation before it to the one after it, or to its newest: the watermark) is
+//      announced: the hours with transactions in it to p3-btc-volume-updates, the days and months with blocks in
+//      it to p3-btc-miner-updates, so the rollup bolts value them again. A late observation re-values what it
+//      covers. Bodies that give no price go to p3-btc-dead-letters with the reason.
 // Env: the Kafka and Elasticsearch variables, BTC_NAMESPACE, BOLT_BATCH_MAX, BOLT_STALL_TIMEOUT_MS,
-//      BOLT_SESSION_TIMEOUT_MS, BOLT_RETRY_MAX_MS, BOLT_VALUATION_TICK_MS.
+//      BOLT_SESSION_TIMEOUT_MS, BOLT_RETRY_MAX_MS.
 
+import type { Client } from "@elastic/elasticsearch";
 import type { KafkaMessage } from "kafkajs";
+import { parsePrice } from "../domain/price-sources.ts";
+import { priceE8Of, revaluedSpan } from "../domain/pricing.ts";
+import { hourKey, periodKey } from "../domain/rollups.ts";
 import { type Config, configOrExit, indicesOf, topicsOf } from "../lib/config.ts";
-import { rejectedOf, runBolt, type Slice } from "../lib/consume.ts";
-import { type BulkOp, bulkWrite, esClient } from "../lib/es.ts";
-import { headerText, type Rejected } from "../lib/kafka.ts";
-import { fatal, log } from "../lib/log.ts";
-import { parsePrice } from "../tools/price-sources.ts";
-import { PRICE_ROUTING, sweep } from "./valuation.ts";
+import { type BoltContext, rejectedOf, runBolt, type Slice } from "../lib/consume.ts";
+import { type BulkOp, bulkWrite, esClient, withRetry } from "../lib/es.ts";
+import { headerText, publishKeys, type Rejected, receivedAtOf } from "../lib/kafka.ts";
+import { fatal } from "../lib/log.ts";
+import { neighbours, PRICE_ROUTING } from "../lib/price-index.ts";
 
-/** The receive time of a record: its received-at header, else the Kafka timestamp. */
-export function receivedAtOf(m: Pick<KafkaMessage, "headers" | "timestamp">): number {
-  const h = Number(headerText(m.headers, "received-at"));
-  return Number.isSafeInteger(h) && h > 0 ? h : Number(m.timestamp);
-}
-
-export type PriceObservation = { id: string; time: number; feed: string; eur: number; usd?: number; origin?: string };
+export type PriceObservation = {
+  id: string;
+  time: number;
+  feed: string;
+  eur: number;
+  eur_e8: number;
+  usd?: number;
+  origin?: string;
+};
 
 /** A price record as the observation it gives, or why it is refused. */
 export function observationOf(
@@ -35,7 +41,7 @@ export function observationOf(
   const price = parsePrice(feed, m.value?.toString("utf8") ?? "");
   if ("error" in price) return price;
   const origin = headerText(m.headers, "origin");
-  return { id: `${feed}:${time}`, time, feed, eur: price.eur, usd: price.usd, origin };
+  return { id: `${feed}:${time}`, time, feed, eur: price.eur, eur_e8: priceE8Of(price.eur), usd: price.usd, origin };
 }
 
 /** The writes of one observation: the raw document and the btc-value one (routed to the price shard). */
@@ -53,11 +59,43 @@ export function priceOps(cfg: Config, o: PriceObservation, slice: Slice, m: Kafk
     offset: Number(m.offset),
     raw: m.value?.toString("utf8"),
   };
-  const value = { time: o.time, pair: PRICE_ROUTING, eur: o.eur, usd: o.usd, source: o.feed, origin: o.origin };
+  const value = {
+    time: o.time,
+    pair: PRICE_ROUTING,
+    eur: o.eur,
+    eur_e8: o.eur_e8,
+    usd: o.usd,
+    source: o.feed,
+    origin: o.origin,
+  };
   return [
     { op: "index", index: idx.rawBpi, id: o.id, doc: raw, ref: m },
     { op: "index", index: idx.value, id: o.id, doc: value, routing: PRICE_ROUTING, ref: m },
   ];
+}
+
+/** Announce the hours and periods whose valuation observations in [minT, maxT] may have changed. */
+async function announceRevalued(es: Client, cfg: Config, ctx: BoltContext, minT: number, maxT: number) {
+  const { before, after } = await neighbours(es, cfg, minT, maxT, ctx.heartbeat);
+  const { from, to } = revaluedSpan(maxT, before, after);
+  const idx = indicesOf(cfg);
+  const time = { range: { time: { ...(Number.isFinite(from) ? { gte: from } : {}), lt: to } } };
+  const keysOf = async (index: string, aggs: Record<string, unknown>) => {
+    const res = await withRetry(
+      "periods to re-value",
+      () => es.search({ index, size: 0, allow_partial_search_results: false, query: time, aggs: aggs as never }),
+      cfg.bolt.retryMaxMs,
+      ctx.heartbeat,
+    );
+    const a = res.aggregations as Record<string, { buckets: Array<{ key: number }> }>;
+    return Object.fromEntries(Object.entries(a).map(([k, v]) => [k, v.buckets.map((b) => Number(b.key))]));
+  };
+  const terms = (field: string) => ({ terms: { field, size: 65_536 } });
+  const tx = await keysOf(idx.rawTransactions, { hour: terms("hour") });
+  const blocks = await keysOf(idx.rawBlocks, { day: terms("day"), month: terms("month") });
+  await publishKeys(ctx.producer, topicsOf(cfg).volumeUpdates, tx.hour!.map(hourKey));
+  const periods = [...blocks.day!.map((d) => periodKey("day", d)), ...blocks.month!.map((m) => periodKey("month", m))];
+  await publishKeys(ctx.producer, topicsOf(cfg).minerUpdates, periods);
 }
 
 async function main() {
@@ -67,11 +105,6 @@ async function main() {
     cfg,
     name: "prices",
     topics: [topicsOf(cfg).bpi],
-    tickMs: cfg.bolt.valuationTickMs,
-    tick: async (ctx) => {
-      const n = await sweep(es, cfg, ctx.producer, ctx.heartbeat);
-      if (n > 0) log.info("valued", { documents: n });
-    },
     handle: async (slice, ctx) => {
       const rejected: Rejected[] = [];
       const obs: Array<{ o: PriceObservation; m: KafkaMessage }> = [];
@@ -80,21 +113,17 @@ async function main() {
         if ("error" in o) rejected.push(rejectedOf(slice, m, o.error));
         else obs.push({ o, m });
       }
-      // time order within the bulk: a search on the price shard sees a prefix of the stream
-      obs.sort((a, b) => a.o.time - b.o.time);
       const ops = obs.flatMap(({ o, m }) => priceOps(cfg, o, slice, m));
       const refused = await bulkWrite(es, ops, {
-        refresh: true,
+        refresh: "wait_for",
         retryMaxMs: cfg.bolt.retryMaxMs,
         onRetry: ctx.heartbeat,
       });
-      const seen = new Set<KafkaMessage>();
-      for (const r of refused)
-        if (!seen.has(r.ref)) {
-          seen.add(r.ref);
-          rejected.push(rejectedOf(slice, r.ref, `elasticsearch refused: ${r.reason}`));
-        }
-      if (obs.length > 0) await sweep(es, cfg, ctx.producer, ctx.heartbeat);
+      const bad = new Set(refused.map((r) => r.ref));
+      for (const m of bad)
+        rejected.push(rejectedOf(slice, m, `elasticsearch refused: ${refused.find((r) => r.ref === m)!.reason}`));
+      const times = obs.filter(({ m }) => !bad.has(m)).map(({ o }) => o.time);
+      if (times.length > 0) await announceRevalued(es, cfg, ctx, Math.min(...times), Math.max(...times));
       return rejected;
     },
   });

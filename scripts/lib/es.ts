@@ -61,7 +61,7 @@ function alreadyDone(op: BulkOp, status: number): boolean {
 export async function bulkWrite<T>(
   client: Client,
   ops: BulkOp<T>[],
-  opts: { refresh?: boolean; retryMaxMs?: number; onRetry?: () => Promise<void> } = {},
+  opts: { refresh?: boolean | "wait_for"; retryMaxMs?: number; onRetry?: () => Promise<void> } = {},
 ): Promise<BulkRefusal<T>[]> {
   const refused: BulkRefusal<T>[] = [];
   let pending = ops;
@@ -78,7 +78,7 @@ export async function bulkWrite<T>(
     }
     let items: Array<Record<string, { status: number; error?: { type?: string; reason?: string } }>>;
     try {
-      const res = await client.bulk({ operations: body, refresh: opts.refresh ? true : undefined });
+      const res = await client.bulk({ operations: body, refresh: opts.refresh || undefined });
       items = res.items as typeof items;
     } catch (e) {
       await sleep(backoff(attempt, "elasticsearch bulk", e, opts.retryMaxMs));

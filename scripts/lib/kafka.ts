@@ -7,6 +7,7 @@ import {
   type IHeaders,
   Kafka,
   logLevel as KafkaLogLevel,
+  type KafkaMessage,
   type Message,
   type Producer,
 } from "kafkajs";
@@ -146,4 +147,16 @@ export function headerText(headers: IHeaders | undefined, name: string): string 
   if (v === undefined) return undefined;
   const one = Array.isArray(v) ? v[0] : v;
   return one === undefined ? undefined : one.toString();
+}
+
+/** The receive time of a record: its received-at header, else the Kafka timestamp. */
+export function receivedAtOf(m: Pick<KafkaMessage, "headers" | "timestamp">): number {
+  const h = Number(headerText(m.headers, "received-at"));
+  return Number.isSafeInteger(h) && h > 0 ? h : Number(m.timestamp);
+}
+
+/** Publish update keys (hours, periods) for the rollup bolts, each once; resolves once Kafka has them. */
+export async function publishKeys(producer: ReliableProducer, topic: string, keys: Iterable<string>): Promise<void> {
+  const messages = [...new Set(keys)].map((k) => ({ key: k, value: k }));
+  if (messages.length > 0) await producer.send(topic, messages);
 }

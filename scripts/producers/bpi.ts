@@ -1,6 +1,6 @@
 // Producer of the Bitcoin price: p3-btc-bpi, key "BTC-EUR", value the source's body exactly as received.
 // SOURCE_MODE=live: on the BPI_SCHEDULE cron, the BPI_SOURCES in failover order (price-poll.ts; parsers in
-// tools/price-sources.ts); simulate: the same tick, with /ticker bodies of the simulator's EUR random walk;
+// domain/price-sources.ts); simulate: the same tick, with /ticker bodies of the simulator's EUR random walk;
 // replay: the price lines of REPLAY_FILE (blockchain.info/ticker, kraken/ticker, coinbase/spot, coindesk/bpi),
 // judged by the same rules as live. CAPTURE_FILE gets every body that arrived, refused ones included.
 // Topic out: p3-btc-bpi. Env: SOURCE_MODE, CAPTURE_FILE, REPLAY_FILE, REPLAY_SPEED, SIM_SEED, BPI_SCHEDULE,
@@ -8,10 +8,10 @@
 // PRODUCER_BUFFER_MAX(_MB), PRODUCER_BATCH_MAX, KAFKA_*, BTC_NAMESPACE.
 
 import { CronJob } from "cron";
+import { isPriceFeed, priceUrl } from "../domain/price-sources.ts";
 import { type Config, ConfigError, configOrExit } from "../lib/config.ts";
 import { fatal, log } from "../lib/log.ts";
 import { onShutdown, whenStopping } from "../lib/shutdown.ts";
-import { isPriceFeed, priceUrl } from "../tools/price-sources.ts";
 import { simulatePrices } from "../tools/simulator.ts";
 import { getText } from "./block-details.ts";
 import { type Fetched, judge, type PriceState, pollOnce, settle } from "./price-poll.ts";

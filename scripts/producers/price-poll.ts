@@ -3,8 +3,8 @@
 // price) is skipped with its reason. If every source is refused for a jump on 3 ticks in a row, the market really
 // moved: the reference is forgotten and the next sound price accepted.
 
+import { jumpError, type Price, parsePrice } from "../domain/price-sources.ts";
 import type { Captured } from "../tools/capture.ts";
-import { jumpError, type Price, parsePrice } from "../tools/price-sources.ts";
 
 export type PriceState = { lastEur?: number; jumpOnlyTicks: number };
 export type Fetched = { text: string; at: number } | { error: string };

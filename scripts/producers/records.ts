@@ -3,8 +3,8 @@
 // received-at. Transactions keyed by tx hash, blocks (announcements and details) by height, prices by "BTC-EUR".
 
 import type { Message } from "kafkajs";
+import { isPriceFeed } from "../domain/price-sources.ts";
 import type { Captured } from "../tools/capture.ts";
-import { isPriceFeed } from "../tools/price-sources.ts";
 
 export const FEEDS = [
   "blockchain.info/ws",

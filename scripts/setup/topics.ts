@@ -19,14 +19,22 @@ export function topicSpecs(cfg: Config): TopicSpec[] {
     "min.insync.replicas": String(cfg.kafka.minInsync),
     "retention.ms": String(cfg.kafka.retentionHours * 3_600_000),
     "cleanup.policy": "delete",
+    // Retention counts from when the broker appended a record, never from the time a producer gave it: a replayed
+    // capture or a bench dated in the past would otherwise be deleted before it is consumed. The source's own
+    // time travels in the received-at header.
+    "message.timestamp.type": "LogAppendTime",
   };
   const topics = topicsOf(cfg);
   return Object.values(topics).map((topic) => ({
     topic,
     partitions: cfg.kafka.partitions,
     replication: cfg.kafka.replication,
-    // A real block's details (/rawblock with every transaction) weigh 1 to 3 MB: let records of up to 32 MB in.
-    configs: topic === topics.blocks ? { ...configs, "max.message.bytes": String(32 * 1024 * 1024) } : { ...configs },
+    // A real block's details (/rawblock with every transaction) weigh 1 to 3 MB: let records of up to 32 MB in,
+    // and into the dead-letter topic, which must be able to hold any record a bolt refuses.
+    configs:
+      topic === topics.blocks || topic === topics.deadLetters
+        ? { ...configs, "max.message.bytes": String(32 * 1024 * 1024) }
+        : { ...configs },
   }));
 }
 

@@ -6,6 +6,7 @@
 // against the measured pipeline rate. Works in its own namespace on the running clusters (make up first).
 // Reads: BENCH_TX (records, default 20000), the usual KAFKA_* / ES_* variables.
 
+import { hourKey } from "../domain/rollups.ts";
 import { type Config, indicesOf, loadConfig, PROJECT_ROOT, topicsOf } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 import { connectProducer, kafkaClient, sendBounded } from "../lib/kafka.ts";
@@ -14,7 +15,6 @@ import { route } from "../producers/records.ts";
 import { ensureIndices } from "../setup/indices.ts";
 import { ensureTopics } from "../setup/topics.ts";
 import { consumeAll, esCeiling, produce } from "./bench-ceilings.ts";
-import { hourKey } from "./rollups.ts";
 import { REAL_TX_PER_SECOND, simulateChain } from "./simulator.ts";
 
 const ROOT = PROJECT_ROOT;

@@ -2,9 +2,9 @@
 // figures are deterministic; the tolerances are several standard deviations of the sampling error).
 import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { subsidyAt } from "./bitcoin.ts";
+import { subsidyAt } from "../domain/bitcoin.ts";
+import { parsePrice } from "../domain/price-sources.ts";
 import type { Captured } from "./capture.ts";
-import { parsePrice } from "./price-sources.ts";
 import { REAL_TX_PER_SECOND, simulateChain, simulatePrices } from "./simulator.ts";
 import { type Pool, poolShares } from "./simulator-random.ts";
 

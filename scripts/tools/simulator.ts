@@ -7,7 +7,7 @@
 //   second, competing block (main_chain false) a few seconds later;
 // - prices: a EUR random walk (per 10 s tick, sigma 0.06%, pulled weakly back to its start) as /ticker bodies.
 
-import { subsidyAt } from "./bitcoin.ts";
+import { subsidyAt } from "../domain/bitcoin.ts";
 import type { Captured } from "./capture.ts";
 import {
   addressOf,

@@ -24,11 +24,6 @@ export function isValidSats(v: unknown): v is number {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0 && v <= MAX_MONEY_SATS;
 }
 
-/** The value in EUR of an amount at a price (EUR per BTC), rounded to the micro-euro. */
-export function eurOf(sats: number, eurPerBtc: number): number {
-  return Math.round((sats * eurPerBtc) / 100) / 1_000_000;
-}
-
 /** Start of the UTC hour, day and month of a time (epoch ms), as epoch ms. */
 export function hourOf(ms: number): number {
   return Math.floor(ms / 3_600_000) * 3_600_000;

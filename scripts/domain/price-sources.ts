@@ -40,6 +40,7 @@ function priceOf(v: unknown, what: string): number | { error: string } {
   if (!Number.isFinite(n)) return { error: `${what} is not a number: ${JSON.stringify(v)?.slice(0, 40)}` };
   if (n === 0) return { error: `${what} is zero` };
   if (n < 0) return { error: `${what} is negative: ${n}` };
+  if (n < 1e-8 || n >= 90_000_000) return { error: `${what} ${n} is outside 0.00000001 to 90 million` };
   return n;
 }
 

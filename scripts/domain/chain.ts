@@ -2,10 +2,10 @@
 // transactionOf: a blockchain.info `utx` as the raw transaction document's fields (value = sum of outputs, exact
 // satoshis) or why it is refused. blockPartOf: an announcement (`{"op":"block"}`), a blockchain.info rawblock, or
 // mempool.space's block / block txs, as the part of a block it tells. mergeBlock: a stored block plus a part, with
-// the miner, the reward and the pricing derived again (the same result whatever order the parts come in).
+// the miner and the reward derived again (the same result whatever order the parts come in).
 // orphanStatus: which blocks at a height lost a chain split, from the blocks at the next height.
 
-import { btcOf, dayOf, eurOf, hourOf, isValidSats, MAX_MONEY_SATS, monthOf, subsidyAt } from "./bitcoin.ts";
+import { btcOf, dayOf, hourOf, isValidSats, MAX_MONEY_SATS, monthOf, subsidyAt } from "./bitcoin.ts";
 import { coinbaseText, type MinerMatch, minerOfBlock, readableTag } from "./pools.ts";
 
 type Json = Record<string, unknown>;
@@ -211,10 +211,6 @@ export type BlockDoc = {
   fees_sat?: number;
   fees_known: boolean;
   has_details: boolean;
-  eur_per_btc?: number;
-  reward_eur?: number;
-  priced: boolean;
-  price_time?: number;
   origin?: string;
   announced_at?: number;
   detailed_at?: number;
@@ -224,7 +220,7 @@ export type BlockDoc = {
 
 const minOf = (a: number | undefined, b: number) => (a === undefined ? b : Math.min(a, b));
 
-/** A block after one more part: stored fields kept, the part's added, miner/reward/EUR derived again. */
+/** A block after one more part: stored fields kept, the part's added, miner and reward derived again. */
 export function mergeBlock(
   prev: BlockDoc | undefined,
   part: BlockPart,
@@ -232,7 +228,7 @@ export function mergeBlock(
 ): BlockDoc {
   const d: BlockDoc = prev
     ? { ...prev }
-    : ({ hash: part.hash, height: part.height, orphaned: false, priced: false, has_details: false } as BlockDoc);
+    : ({ hash: part.hash, height: part.height, orphaned: false, has_details: false } as BlockDoc);
   d.height = part.height;
   if (part.kind !== "announcement" || d.time === undefined) d.time = part.time;
   d.day = dayOf(d.time);
@@ -271,7 +267,6 @@ export function mergeBlock(
     d.miner = m.miner;
     d.miner_match = m.match;
   }
-  if (d.eur_per_btc !== undefined) d.reward_eur = eurOf(d.reward_sat, d.eur_per_btc);
   return d;
 }
 
