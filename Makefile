@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export BTC_PROFILE ?= full
 CTL := supervisorctl -c supervisord.conf
 
-.PHONY: help setup up demo down status test test-unit test-integration lint format check bench kibana-import clean rebuild
+.PHONY: help setup up demo replay down status test test-unit test-integration lint format check bench kibana-import clean rebuild
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -16,6 +16,9 @@ up: ## start the clusters of BTC_PROFILE, wait until ready, create topics and in
 
 demo: setup ## the whole platform on simulated data (no internet needed)
 	@UP_MODE=simulate SOURCE_MODE=simulate bash scripts/setup/up.sh
+
+replay: ## replay a capture into the running platform and wait until it is processed: make replay FILE=x.jsonl SPEED=max
+	@FILE="$(FILE)" SPEED="$(SPEED)" bash scripts/setup/replay.sh
 
 down: ## stop every program and supervisord
 	@if $(CTL) pid >/dev/null 2>&1; then $(CTL) stop all && $(CTL) shutdown; else echo "supervisord is not running"; fi

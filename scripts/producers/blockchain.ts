@@ -99,7 +99,13 @@ async function replay(cfg: Config, ingest: Ingest): Promise<void> {
 export async function main(): Promise<void> {
   const cfg = configOrExit();
   const { ingest } = startPublishing(cfg, "blockchain");
-  log.info("blockchain producer started", { mode: cfg.producers.mode, capture: cfg.producers.captureFile ?? null });
+  log.info("blockchain producer started", {
+    mode: cfg.producers.mode,
+    capture: cfg.producers.captureFile ?? null,
+    ...(cfg.producers.mode === "replay"
+      ? { file: cfg.producers.replayFile ?? null, speed: cfg.producers.replaySpeed }
+      : {}),
+  });
   const run = { live, simulate, replay }[cfg.producers.mode];
   await run(cfg, ingest);
   await whenStopping();

@@ -90,6 +90,9 @@ export async function main(): Promise<void> {
     mode: cfg.producers.mode,
     schedule: cfg.producers.bpiSchedule,
     sources: cfg.producers.bpiSources,
+    ...(cfg.producers.mode === "replay"
+      ? { file: cfg.producers.replayFile ?? null, speed: cfg.producers.replaySpeed }
+      : {}),
   });
   if (cfg.producers.mode === "replay") await replay(cfg, ingest);
   else await onSchedule(cfg, ingest);

@@ -115,19 +115,29 @@ async function pipelinePart(cfg: Config): Promise<boolean> {
     console.log(`  dead letters: ${p.deadLetters}`);
     const es = esClient(cfg);
     const ix = indicesOf(cfg);
-    for (const [what, index] of [
-      ["transactions", ix.rawTransactions],
-      ["blocks", ix.rawBlocks],
+    // Valued in the rollups once the price stream has passed them: what waits is counted there.
+    for (const [what, index, time] of [
+      ["transactions", ix.volume, "hour"],
+      ["blocks", ix.miner, "start"],
     ] as const) {
       const r = await es.search({
         index,
         size: 0,
-        query: { term: { priced: false } },
-        aggs: { since: { min: { field: "time" } } },
+        query: {
+          bool: {
+            filter: [
+              { range: { pending_count: { gt: 0 } } },
+              ...(index === ix.miner ? [{ term: { period: "day" } }] : []),
+            ],
+          },
+        },
+        aggs: { n: { sum: { field: "pending_count" } }, since: { min: { field: time } } },
       });
-      const n = typeof r.hits.total === "number" ? r.hits.total : (r.hits.total?.value ?? 0);
+      const n = (r.aggregations?.n as { value?: number } | undefined)?.value ?? 0;
       const since = (r.aggregations?.since as { value_as_string?: string } | undefined)?.value_as_string;
-      console.log(`  ${what} waiting for a price: ${n}${n > 0 && since ? ` (the oldest from ${since})` : ""}`);
+      console.log(
+        `  ${what} waiting for a price: ${n}${n > 0 && since ? ` (the oldest in the period of ${since})` : ""}`,
+      );
     }
     return true;
   } catch (e) {
