@@ -39,6 +39,7 @@ test("the pipeline's topics: 9 partitions on 3 replicas, min.insync.replicas=2, 
     const c = Object.fromEntries(r.configEntries.map((e) => [e.configName, e.configValue]));
     expect(c["min.insync.replicas"]).toBe("2");
     expect(c["retention.ms"]).toBe(String(720 * 3_600_000));
+    expect(c["message.timestamp.type"]).toBe("LogAppendTime"); // retention counts from arrival, not source time
   }
 });
 
