@@ -124,6 +124,11 @@ export async function runBolt(opts: {
         try {
           rejected = await opts.handle(slice, ctx);
         } catch (e) {
+          if ((e as { fatal?: boolean }).fatal) {
+            log.error("cannot go on: stopping", { topic: slice.topic, partition: slice.partition, error: e });
+            void shutdown("fatal error", 1);
+            throw e;
+          }
           log.error("slice failed: it will be consumed again", {
             topic: slice.topic,
             partition: slice.partition,

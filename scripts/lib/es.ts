@@ -3,7 +3,9 @@
 // the environment (ES_USERNAME/ES_PASSWORD or ES_API_KEY, ES_CA_CERT).
 // `_bulk` answers 200 even when items fail: bulkWrite checks every item, retries 429/5xx and unreachable nodes
 // with capped backoff (forever, so a bolt pauses rather than crash-looping), and hands back the items refused
-// for good (mapping errors, bad documents) so the caller dead-letters them before committing offsets.
+// for good (mapping errors, bad documents) so the caller dead-letters them before committing offsets. A request
+// refused as a whole (413 too large, 400, a permanent circuit breaker) is split until the culprit stands alone and
+// is refused; refused credentials (401, 403) stop the program with a message saying what to fix.
 
 import { readFileSync } from "node:fs";
 import { Client, HttpConnection } from "@elastic/elasticsearch";
@@ -81,6 +83,20 @@ export async function bulkWrite<T>(
       const res = await client.bulk({ operations: body, refresh: opts.refresh || undefined });
       items = res.items as typeof items;
     } catch (e) {
+      const refusal = requestRefusal(e);
+      if (refusal === "credentials") throw Object.assign(new Error(credentialsMessage(e)), { fatal: true });
+      if (refusal) {
+        // The request itself was refused (too large, malformed, a permanent circuit breaker): split it until each
+        // write stands alone; a write refused on its own is refused for good, for the caller to dead-letter.
+        if (pending.length === 1)
+          refused.push({ ref: pending[0]!.ref, status: refusal.status, reason: refusal.reason });
+        else {
+          const half = Math.ceil(pending.length / 2);
+          for (const part of [pending.slice(0, half), pending.slice(half)])
+            refused.push(...(await bulkWrite(client, part, opts)));
+        }
+        return refused;
+      }
       await sleep(backoff(attempt, "elasticsearch bulk", e, opts.retryMaxMs));
       await opts.onRetry?.();
       continue;
@@ -105,6 +121,25 @@ export async function bulkWrite<T>(
     pending = retry;
   }
   return refused;
+}
+
+type EsError = {
+  meta?: { statusCode?: number; body?: { error?: { type?: string; reason?: string; durability?: string } } };
+};
+
+/** Why Elasticsearch refused a whole request for good (undefined: retry it; "credentials": stop the program). */
+export function requestRefusal(e: unknown): { status: number; reason: string } | "credentials" | undefined {
+  const status = (e as EsError).meta?.statusCode;
+  const err = (e as EsError).meta?.body?.error;
+  if (status === 401 || status === 403) return "credentials";
+  const permanent429 = status === 429 && err?.type === "circuit_breaking_exception" && err.durability === "PERMANENT";
+  if (status === undefined || status < 400 || status >= 500 || (status === 429 && !permanent429)) return undefined;
+  return { status, reason: `request refused: ${status} ${err?.type ?? ""}: ${err?.reason ?? String(e)}`.slice(0, 500) };
+}
+
+function credentialsMessage(e: unknown): string {
+  const status = (e as EsError).meta?.statusCode;
+  return `elasticsearch refused this program's credentials (${status}): check ES_USERNAME / ES_PASSWORD or ES_API_KEY and the privileges of its role`;
 }
 
 /** Run a read (search, aggregation) until it succeeds, with the same backoff as writes; `onRetry` runs between
