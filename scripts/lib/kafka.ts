@@ -68,34 +68,44 @@ export async function sendBounded(producer: Producer, topic: string, messages: M
  * producer id. A send re-tried after a failure may duplicate records: consumers are idempotent.
  */
 export class ReliableProducer {
-  private producer: Producer | undefined;
+  /** the producer being connected or in use, shared by concurrent senders (one producer id at a time) */
+  private producer: Promise<Producer> | undefined;
   constructor(
     private readonly kafka: Kafka,
     private readonly timeoutMs: number,
   ) {}
 
+  private connect(): Promise<Producer> {
+    const connecting = connectProducer(this.kafka);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SendTimeout("connect to Kafka timed out")), this.timeoutMs);
+    });
+    const ready = Promise.race([connecting, timeout]).finally(() => clearTimeout(timer));
+    ready.catch(() => {
+      void connecting.then((p) => p.disconnect()).catch(() => {});
+    });
+    return ready;
+  }
+
   async send(topic: string, messages: Message[]) {
-    if (!this.producer) {
-      const connecting = connectProducer(this.kafka);
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new SendTimeout("connect to Kafka timed out")), this.timeoutMs);
-      });
-      try {
-        this.producer = await Promise.race([connecting, timeout]);
-      } catch (e) {
-        void connecting.then((p) => p.disconnect()).catch(() => {});
-        throw e;
-      } finally {
-        clearTimeout(timer);
-      }
+    this.producer ??= this.connect();
+    const current = this.producer;
+    let producer: Producer;
+    try {
+      producer = await current;
+    } catch (e) {
+      if (this.producer === current) this.producer = undefined;
+      throw e;
     }
-    const producer = this.producer;
     try {
       return await sendBounded(producer, topic, messages, this.timeoutMs);
     } catch (e) {
-      this.producer = undefined;
-      void producer.disconnect().catch(() => {});
+      // retire this producer (once, whoever fails first): the next send gets a new producer id
+      if (this.producer === current) {
+        this.producer = undefined;
+        void producer.disconnect().catch(() => {});
+      }
       throw e;
     }
   }
@@ -103,7 +113,7 @@ export class ReliableProducer {
   async disconnect(): Promise<void> {
     const p = this.producer;
     this.producer = undefined;
-    if (p) await Promise.race([p.disconnect(), new Promise((r) => setTimeout(r, 1500))]);
+    if (p) await Promise.race([p.then((x) => x.disconnect()).catch(() => {}), new Promise((r) => setTimeout(r, 1500))]);
   }
 }
 
