@@ -7,27 +7,29 @@
 //      btc-raw-blocks of that period, each valued at the observation in effect at its time (btc-value, once the
 //      price stream has passed it), summed exactly and rounded once to the cent (domain/rollups.ts). The period's
 //      miner documents that no longer appear (a block orphaned, a miner corrected when details came) are deleted.
-//      Every write carries external version = the update's offset + 1 (a stale write never wins) and waits for
+//      Every write carries an external version that grows along the update topic (lib/consume.ts updateVersion;
+//      a stale write never wins, and a re-created topic does not freeze the figures) and waits for
 //      the refresh, so the next update of the period sees what this one wrote. Bad keys go to p3-btc-dead-letters.
 // Env: the Kafka and Elasticsearch variables, BTC_NAMESPACE, BOLT_BATCH_MAX, BOLT_STALL_TIMEOUT_MS,
 //      BOLT_SESSION_TIMEOUT_MS, BOLT_RETRY_MAX_MS.
 
+import type { KafkaMessage } from "kafkajs";
 import { minerDocId, minerDocsOf, type PeriodBlock, parsePeriodKey, periodBlocksRequest } from "../domain/rollups.ts";
 import { type Config, configOrExit, indicesOf, topicsOf } from "../lib/config.ts";
-import { type BoltContext, rejectedAt, rejectedOf, runBolt, type Slice } from "../lib/consume.ts";
+import { type BoltContext, rejectedOf, runBolt, type Slice, updateVersion } from "../lib/consume.ts";
 import { type BulkOp, bulkWrite, esClient, withRetry } from "../lib/es.ts";
 import type { Rejected } from "../lib/kafka.ts";
 import { fatal } from "../lib/log.ts";
 import { pricesAt } from "../lib/price-index.ts";
 
-/** The last offset of each valid period key in a slice, and the rejects. */
-export function periodsOf(slice: Slice): { periods: Map<string, number>; rejected: Rejected[] } {
-  const periods = new Map<string, number>();
+/** The last update record of each valid period key in a slice, and the rejects. */
+export function periodsOf(slice: Slice): { periods: Map<string, KafkaMessage>; rejected: Rejected[] } {
+  const periods = new Map<string, KafkaMessage>();
   const rejected: Rejected[] = [];
   for (const m of slice.messages) {
     const key = m.value?.toString("utf8") ?? "";
     if (!parsePeriodKey(key)) rejected.push(rejectedOf(slice, m, "not a period key (day:<ISO> or month:<ISO>)"));
-    else periods.set(key, Number(m.offset));
+    else periods.set(key, m);
   }
   return { periods, rejected };
 }
@@ -37,7 +39,7 @@ export function handler(cfg: Config, es = esClient(cfg)) {
   return async (slice: Slice, ctx: BoltContext): Promise<Rejected[]> => {
     const { periods, rejected } = periodsOf(slice);
     const ops: BulkOp<string>[] = [];
-    for (const [key, offset] of periods) {
+    for (const [key, m] of periods) {
       await ctx.heartbeat();
       const { period, start } = parsePeriodKey(key)!;
       const res = await withRetry(
@@ -70,7 +72,7 @@ export function handler(cfg: Config, es = esClient(cfg)) {
         ctx.heartbeat,
       );
       const ids = new Set(docs.map((d) => minerDocId(period, start, d.miner)));
-      const version = offset + 1;
+      const version = updateVersion(m);
       for (const d of docs)
         ops.push({ op: "index", index: idx.miner, id: minerDocId(period, start, d.miner), doc: d, version, ref: key });
       for (const h of existing.hits.hits)
@@ -81,7 +83,7 @@ export function handler(cfg: Config, es = esClient(cfg)) {
       retryMaxMs: cfg.bolt.retryMaxMs,
       onRetry: ctx.heartbeat,
     });
-    for (const r of refused) rejected.push(rejectedAt(slice, periods.get(r.ref)!, `btc-miner refused: ${r.reason}`));
+    for (const r of refused) rejected.push(rejectedOf(slice, periods.get(r.ref)!, `btc-miner refused: ${r.reason}`));
     return rejected;
   };
 }

@@ -6,29 +6,30 @@
 //      the hour cut into the intervals on which one price holds (btc-value, up to the price stream's watermark),
 //      one aggregation of btc-raw-transactions with a sum and maximum per interval, each times its price, summed
 //      exactly and rounded once to the cent (domain/rollups.ts); what lies past the watermark is pending. Written
-//      with external version = the update's offset + 1, so a stale write from an instance that lost the partition
-//      never overwrites a newer one. Bad keys, and an update whose document Elasticsearch refuses for good, go to
+//      with an external version that grows along the update topic (lib/consume.ts updateVersion: its append
+//      time, then offset), so a stale write from an instance that lost the partition never overwrites a newer one. Bad keys, and an update whose document Elasticsearch refuses for good, go to
 //      p3-btc-dead-letters. No refresh is forced: the writers of what it reads wait for theirs.
 // Env: the Kafka and Elasticsearch variables, BTC_NAMESPACE, BOLT_BATCH_MAX, BOLT_STALL_TIMEOUT_MS,
 //      BOLT_SESSION_TIMEOUT_MS, BOLT_RETRY_MAX_MS.
 
+import type { KafkaMessage } from "kafkajs";
 import { priceIntervals } from "../domain/pricing.ts";
 import { hourKey, parseHourKey, type VolumeDoc, volumeDocOf, volumeRequest } from "../domain/rollups.ts";
 import { type Config, configOrExit, indicesOf, topicsOf } from "../lib/config.ts";
-import { type BoltContext, rejectedAt, rejectedOf, runBolt, type Slice } from "../lib/consume.ts";
+import { type BoltContext, rejectedOf, runBolt, type Slice, updateVersion } from "../lib/consume.ts";
 import { type BulkOp, bulkWrite, esClient, withRetry } from "../lib/es.ts";
 import type { Rejected } from "../lib/kafka.ts";
 import { fatal } from "../lib/log.ts";
 import { priceWindow } from "../lib/price-index.ts";
 
-/** The last offset of each valid hour in a slice, and the rejects. */
-export function hoursOf(slice: Slice): { hours: Map<number, number>; rejected: Rejected[] } {
-  const hours = new Map<number, number>();
+/** The last update record of each valid hour in a slice, and the rejects. */
+export function hoursOf(slice: Slice): { hours: Map<number, KafkaMessage>; rejected: Rejected[] } {
+  const hours = new Map<number, KafkaMessage>();
   const rejected: Rejected[] = [];
   for (const m of slice.messages) {
     const hour = parseHourKey(m.value?.toString("utf8") ?? "");
     if (hour === undefined) rejected.push(rejectedOf(slice, m, "not an hour in ISO form"));
-    else hours.set(hour, Number(m.offset));
+    else hours.set(hour, m);
   }
   return { hours, rejected };
 }
@@ -55,12 +56,12 @@ export function handler(cfg: Config, es = esClient(cfg)) {
         index: idx.volume,
         id: hourKey(hour),
         doc: doc ?? undefined,
-        version: hours.get(hour)! + 1,
+        version: updateVersion(hours.get(hour)!),
         ref: hour,
       });
     }
     const refused = await bulkWrite(es, ops, { retryMaxMs: cfg.bolt.retryMaxMs, onRetry: ctx.heartbeat });
-    for (const r of refused) rejected.push(rejectedAt(slice, hours.get(r.ref)!, `btc-volume refused: ${r.reason}`));
+    for (const r of refused) rejected.push(rejectedOf(slice, hours.get(r.ref)!, `btc-volume refused: ${r.reason}`));
     return rejected;
   };
 }

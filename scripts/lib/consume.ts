@@ -35,11 +35,16 @@ export function rejectedOf(slice: Slice, m: KafkaMessage, reason: string): Rejec
   };
 }
 
-/** A refusal for the message at `offset` in the slice (a write that message asked for was refused for good). */
-export function rejectedAt(slice: Slice, offset: number, reason: string): Rejected {
-  const m = slice.messages.find((x) => Number(x.offset) === offset);
-  if (!m) throw new Error(`offset ${offset} is not in the slice`);
-  return rejectedOf(slice, m, reason);
+/**
+ * The external version of a rollup written for an update record: its Kafka timestamp (the broker's append time:
+ * topics use LogAppendTime) times 1024, plus its offset modulo 1024. It grows along a partition, so a stale writer
+ * (an instance that lost the partition) never overwrites a newer result, and it keeps growing when the update topic
+ * is re-created or repartitioned (offsets start again at 0; time does not), so figures never freeze.
+ */
+export function updateVersion(m: Pick<KafkaMessage, "timestamp" | "offset">): number {
+  const ts = Number(m.timestamp);
+  if (!Number.isSafeInteger(ts) || ts <= 0) throw new Error(`update record without a timestamp: ${m.timestamp}`);
+  return ts * 1024 + (Number(m.offset) % 1024);
 }
 
 export async function runBolt(opts: {

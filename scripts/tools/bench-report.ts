@@ -1,0 +1,128 @@
+// The results of `make bench`: the machine they were measured on, written as JSON to
+// bench-results/<profile>-<date>.json and bench-results/latest-<profile>.json, and a short report on the console
+// ending with the README's table (machine and date in its header). Speeds are compared only as ratios of figures
+// measured in the same run.
+
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../lib/config.ts";
+import type { Usage } from "./bench-procs.ts";
+
+export const RESULTS_DIR = join(PROJECT_ROOT, "bench-results");
+
+/** Nearest-rank percentile of `xs` (p in 0-100). */
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)] ?? Number.NaN;
+}
+
+export const latency = (xs: number[]) => ({
+  p50: percentile(xs, 50),
+  p95: percentile(xs, 95),
+  p99: percentile(xs, 99),
+  samples_ms: xs,
+});
+
+export function machineFacts() {
+  let model = cpus()[0]?.model ?? "unknown";
+  try {
+    model = /^model name\s*:\s*(.+)$/m.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] ?? model;
+  } catch {}
+  const nproc = Number(Bun.spawnSync(["nproc"]).stdout.toString().trim()) || cpus().length;
+  return { nproc, mem_total_mb: Math.round(totalmem() / 1_048_576), cpu_model: model, bun: Bun.version };
+}
+
+type Rate = { records_per_s?: number; docs_per_s?: number; tx_per_s?: number };
+export type BenchResult = {
+  date: string;
+  profile: string;
+  n: number;
+  machine: ReturnType<typeof machineFacts> & { elasticsearch?: string; kafka?: string };
+  kafka: { producer_perf: Rate & Record<string, unknown>; consumer_perf: Rate & Record<string, unknown> } & Record<
+    string,
+    Rate & Record<string, unknown>
+  >;
+  elasticsearch: { raw_bulk: Rate & Record<string, unknown> };
+  pipeline: Rate & {
+    ms: number;
+    ratio_to_es_raw_bulk: number;
+    ratio_to_kafka_producer_perf: number;
+    ratio_to_kafka_producer_perf_gzip: number;
+    ratio_to_kafkajs_produce: number;
+    usage: { programs: Usage[]; machine_cpu_busy_pct: number; machine_busy_cpu_s: number; others_cpu_s: number };
+  } & Record<string, unknown>;
+  freshness: { from_ack_ms: ReturnType<typeof latency>; from_send_ms: ReturnType<typeof latency> };
+  velocity: Array<{ x: number; needs_tx_per_s: number; keeps_up: boolean }>;
+};
+
+/** Write the JSON files; returns their paths. */
+export function writeResults(r: BenchResult): string[] {
+  mkdirSync(RESULTS_DIR, { recursive: true });
+  const stamp = r.date.replace(/\.\d+Z$/, "Z").replaceAll(":", "-");
+  const files = [join(RESULTS_DIR, `${r.profile}-${stamp}.json`), join(RESULTS_DIR, `latest-${r.profile}.json`)];
+  for (const f of files) writeFileSync(f, `${JSON.stringify(r, null, 2)}\n`);
+  return files;
+}
+
+const fmt = (x: number | undefined) => (x === undefined ? "?" : Math.round(x).toLocaleString("en-US"));
+const line = (what: string, v: string) => console.log(`${what.padEnd(62)} ${v}`);
+
+export function printReport(r: BenchResult): void {
+  const k = r.kafka;
+  const p = r.pipeline;
+  const f = r.freshness.from_ack_ms;
+  console.log("");
+  line("Kafka ceiling: ProducerPerformance (idempotent, acks=all)", `${fmt(k.producer_perf.records_per_s)} records/s`);
+  line(
+    "  same, the bench records, gzip, 1 MB batches",
+    `${fmt(k.producer_perf_like_kafkajs?.records_per_s)} records/s`,
+  );
+  line("Kafka ceiling: ConsumerPerformance (fetch)", `${fmt(k.consumer_perf.records_per_s)} records/s`);
+  line(
+    "kafkajs (the producers' client): produce, idempotent, acks=all",
+    `${fmt(k.kafkajs_produce?.records_per_s)} records/s`,
+  );
+  line("kafkajs: consume", `${fmt(k.kafkajs_consume?.records_per_s)} records/s`);
+  line(
+    "Elasticsearch ceiling: raw _bulk of the pipeline's documents",
+    `${fmt(r.elasticsearch.raw_bulk.docs_per_s)} docs/s`,
+  );
+  line("pipeline with EUR: first published -> every hour complete", `${fmt(p.tx_per_s)} tx/s`);
+  line("  pipeline / Elasticsearch raw _bulk", p.ratio_to_es_raw_bulk.toFixed(2));
+  line("  pipeline / Kafka ProducerPerformance", p.ratio_to_kafka_producer_perf.toFixed(2));
+  line("  pipeline / Kafka ProducerPerformance, gzip, 1 MB batches", p.ratio_to_kafka_producer_perf_gzip.toFixed(2));
+  line("  pipeline / kafkajs produce", p.ratio_to_kafkajs_produce.toFixed(2));
+  line("freshness at rest (ack -> hour searchable), p50 / p95 / p99", `${f.p50} / ${f.p95} / ${f.p99} ms`);
+  const use = p.usage;
+  console.log(
+    `\nduring the pipeline run: machine CPU busy ${use.machine_cpu_busy_pct}%, other processes ${use.others_cpu_s} CPU s`,
+  );
+  for (const u of p.usage.programs)
+    console.log(
+      `  ${u.program.padEnd(22)} ${u.cpu_s.toFixed(1).padStart(7)} CPU s  ${String(u.max_rss_mb).padStart(6)} MB max RSS`,
+    );
+  for (const v of r.velocity)
+    console.log(
+      `velocity x${v.x}: needs ${v.needs_tx_per_s} tx/s: ${v.keeps_up ? "keeps up" : "falls behind (Kafka buffers it)"}`,
+    );
+  const m = r.machine;
+  console.log(
+    `\n| \`make bench\`, ${r.profile} profile, ${r.n} tx, ${r.date.slice(0, 10)}, ${m.nproc} cores ${m.cpu_model}, ${Math.round(m.mem_total_mb / 1024)} GB | rate |`,
+  );
+  console.log("|---|---|");
+  console.log(
+    `| Kafka ceiling: kafka-producer-perf-test (idempotent, acks=all) | ${fmt(k.producer_perf.records_per_s)} records/s |`,
+  );
+  console.log(
+    `| same, the bench records, gzip, 1 MB batches (as kafkajs) | ${fmt(k.producer_perf_like_kafkajs?.records_per_s)} records/s |`,
+  );
+  console.log(`| Kafka ceiling: kafka-consumer-perf-test | ${fmt(k.consumer_perf.records_per_s)} records/s |`);
+  console.log(
+    `| Elasticsearch ceiling: raw \`_bulk\` of the pipeline's documents | ${fmt(r.elasticsearch.raw_bulk.docs_per_s)} docs/s |`,
+  );
+  console.log(
+    `| pipeline with EUR (prices + transactions + volume bolts) | ${fmt(p.tx_per_s)} tx/s (${p.ratio_to_es_raw_bulk.toFixed(2)} of raw \`_bulk\`, ${p.ratio_to_kafka_producer_perf.toFixed(2)} of the Kafka producer) |`,
+  );
+  console.log(`| freshness at rest, p50 / p95 / p99 | ${f.p50} / ${f.p95} / ${f.p99} ms |`);
+}

@@ -1,0 +1,91 @@
+// What `make bench` sets up and tears down: its records (simulated `utx` messages as the producers publish them),
+// its private namespaces (topics, indices, consumer groups), the step it is in, and the hard time limit
+// (BENCH_TIMEOUT_S) after which it stops its children, cleans up and exits 1 saying which step was running.
+
+import type { Message } from "kafkajs";
+import { type Config, indicesOf, loadConfig, topicsOf } from "../lib/config.ts";
+import { esClient } from "../lib/es.ts";
+import { kafkaClient } from "../lib/kafka.ts";
+import { route } from "../producers/records.ts";
+import { ensureIndices } from "../setup/indices.ts";
+import { ensureTopics } from "../setup/topics.ts";
+import { leaveGroups } from "./bench-ceilings.ts";
+import { BOLTS } from "./bench-pipeline.ts";
+import { stopChildren } from "./bench-procs.ts";
+import { simulateChain } from "./simulator.ts";
+
+const POOLS = [{ id: 1, name: "BenchPool", addresses: [], tags: ["/bench/"], link: "" }];
+
+/** `n` simulated transactions (x1000 the real rate from 2026-01-01), as the producers would publish them. */
+export function benchRecords(cfg: Config, n: number): Message[] {
+  const out: Message[] = [];
+  const chain = simulateChain({
+    seed: 7,
+    startMs: Date.UTC(2026, 0, 1),
+    rate: 1000,
+    blockSeconds: 1e9,
+    pools: POOLS,
+    repeatProb: 0,
+  });
+  for (const c of chain) {
+    if (!c.text.includes('"op":"utx"')) continue;
+    const r = route(topicsOf(cfg), c, "simulated");
+    if ("topic" in r) out.push(r.message);
+    if (out.length >= n) break;
+  }
+  return out;
+}
+
+/** The step running (named by the timeout) and its progress. */
+export const state = { step: "starting", detail: "", abandoned: false };
+const namespaces: Config[] = [];
+const started = performance.now();
+
+export function step(name: string) {
+  if (state.abandoned) throw new Error(`stopping: not starting "${name}"`);
+  state.step = name;
+  state.detail = "";
+  console.log(`- [${((performance.now() - started) / 1000).toFixed(1)} s] ${name}`);
+}
+
+/** A private namespace on the running clusters: its own topics and indices, deleted by cleanup(). */
+export async function namespace(name: string): Promise<Config> {
+  if (state.abandoned) throw new Error("stopping: no new namespace");
+  const cfg = loadConfig({ ...process.env, BTC_NAMESPACE: `bench-${name}-${Date.now().toString(36)}` });
+  namespaces.push(cfg);
+  await ensureTopics(cfg);
+  await ensureIndices(cfg);
+  return cfg;
+}
+
+/** Delete the bench's topics, indices and consumer groups (best effort). */
+export async function cleanup(): Promise<void> {
+  for (const cfg of namespaces.splice(0)) {
+    await esClient(cfg)
+      .indices.delete({ index: Object.values(indicesOf(cfg)), ignore_unavailable: true })
+      .catch(() => {});
+    const admin = kafkaClient(cfg, "bench-cleanup").admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: Object.values(topicsOf(cfg)) }).catch(() => {});
+    const groups = [...BOLTS.map((b) => `btc-${b}`), "bench-read", "perf-consumer"].map((g) => `${cfg.namespace}-${g}`);
+    await admin.deleteGroups(groups).catch(() => {});
+    await admin.disconnect();
+  }
+}
+
+/** Stop the children and clean up, within 25 s whatever happens. */
+export async function abandon(): Promise<void> {
+  state.abandoned = true;
+  await Promise.all([stopChildren(5000, true), Promise.race([leaveGroups(), Bun.sleep(5000)])]);
+  await Promise.race([cleanup(), Bun.sleep(20_000)]);
+}
+
+/** The hard limit: after `seconds`, say which step was running, clean up and exit 1. */
+export function armTimeout(seconds: number) {
+  return setTimeout(async () => {
+    const detail = state.detail ? ` (${state.detail})` : "";
+    console.error(`bench: BENCH_TIMEOUT_S=${seconds} reached during "${state.step}"${detail}; stopping`);
+    await abandon();
+    process.exit(1);
+  }, seconds * 1000);
+}
