@@ -3,7 +3,7 @@ SHELL := /bin/bash
 export BTC_PROFILE ?= full
 CTL := supervisorctl -c supervisord.conf
 
-.PHONY: help setup up demo replay down status test test-unit test-integration lint format check bench kibana-import clean rebuild
+.PHONY: help setup up demo replay chaos down status test test-unit test-integration lint format check bench kibana-import clean rebuild
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -44,8 +44,14 @@ test: lint test-unit test-integration ## everything CI runs
 bench: ## throughput of the pipeline as ratios of this machine's own ceilings
 	@bun scripts/tools/bench.ts
 
+chaos: ## faults in flight (bolts killed, brokers frozen and killed, ES down), figures reconciled: CHAOS_CONFIRM=yes make chaos
+	@bun scripts/tools/chaos.ts
+
 kibana-import: ## send kibana-export.ndjson to KIBANA_URL's saved-objects import API
 	@bun scripts/setup/kibana-import.ts
+
+secure-sync: ## BTC_SECURE=1: apply BTC_SECRETS' passwords (after a rotation or a new user) and the ACLs to the running clusters
+	@bash scripts/setup/secure-sync.sh
 
 clean: down ## stop and delete the data of the profile (var/data/$(BTC_PROFILE)); installs are kept
 	. bin/env.sh && rm -rf "$$BTC_DATA"/kafka-* && for d in "$$ES_DATA"/es-*; do rm -rf "$$d"/data "$$d"/config "$$d"/logs; done

@@ -27,3 +27,27 @@ ES_HOME="${ES_HOME:-$ES_BASE/opt/elasticsearch-$ES_VERSION}"
 ES_DATA="$ES_BASE/data/$BTC_PROFILE"
 if [ "$BTC_PROFILE" = full ]; then KAFKA_PORTS="9092 9093 9094"; ES_NODES_N="1 2 3"; else KAFKA_PORTS="9092"; ES_NODES_N="1"; fi
 export BTC_HOME BTC_PROFILE BTC_VAR BTC_DATA KAFKA_HOME ES_HOME ES_BASE ES_DATA
+# Secure mode (BTC_SECURE=1): TLS and authentication on both clusters, certificates and passwords in BTC_SECRETS.
+BTC_SECURE="${BTC_SECURE:-0}"
+case "$BTC_SECURE" in 0|1) ;; *) echo "BTC_SECURE must be 0 or 1, not '$BTC_SECURE'" >&2; exit 1 ;; esac
+BTC_SECRETS="${BTC_SECRETS:-$BTC_VAR/secrets}"
+export BTC_SECURE BTC_SECRETS
+# node_host N: the address node N of the profile listens on: the Nth of BTC_NODE_HOSTS, else its first, else loopback.
+node_host() {
+  local hosts=()
+  IFS=', ' read -r -a hosts <<< "${BTC_NODE_HOSTS:-}"
+  echo "${hosts[$(($1 - 1))]:-${hosts[0]:-127.0.0.1}}"
+}
+# Nodes reachable from the network run only in secure mode.
+BTC_NODE_HOSTS="${BTC_NODE_HOSTS:-}"
+if [ "$BTC_SECURE" != 1 ]; then
+  for h in ${BTC_NODE_HOSTS//,/ }; do
+    case "$h" in 127.*|localhost|::1) ;; *)
+      echo "refusing to start: BTC_NODE_HOSTS has $h, not a loopback address, and secure mode is off, so Kafka and" >&2
+      echo "Elasticsearch would be open to the network without TLS or passwords. Turn it on: BTC_SECURE=1 make setup" >&2
+      echo "(a CA, certificates and passwords in $BTC_SECRETS), then BTC_SECURE=1 make up, or put BTC_SECURE=1 in .env." >&2
+      echo "See README.md, 'Security and multi-host'." >&2
+      exit 1 ;;
+    esac
+  done
+fi

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type BrowserContext, chromium } from "playwright-core";
+import { type BrowserContext, chromium, type Page } from "playwright-core";
 import { envOf, ROOT } from "./cluster.ts";
 
 export const ARTIFACTS = join(ROOT, "test-artifacts");
@@ -49,8 +49,14 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Start scripts/dashboard/server.ts for a namespace; resolves once it answers. Its log goes to test-artifacts/. */
-export async function startDashboard(namespace: string, name: string, extra: Record<string, string> = {}) {
+/** Start scripts/dashboard/server.ts for a namespace; resolves once it answers (with `headers`, when it requires
+ * credentials). Its log goes to test-artifacts/. */
+export async function startDashboard(
+  namespace: string,
+  name: string,
+  extra: Record<string, string> = {},
+  headers: Record<string, string> = {},
+) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const port = await freePort();
   const proc = Bun.spawn(["bun", "scripts/dashboard/server.ts"], {
@@ -62,7 +68,7 @@ export async function startDashboard(namespace: string, name: string, extra: Rec
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; ; i++) {
     if (
-      await fetch(`${url}/`).then(
+      await fetch(`${url}/`, { headers }).then(
         (r) => r.ok,
         () => false,
       )
@@ -79,6 +85,25 @@ export async function startDashboard(namespace: string, name: string, extra: Rec
       await proc.exited;
     },
   };
+}
+
+export const DESKTOP = { width: 1280, height: 900 };
+export const PHONE = { width: 390, height: 844 };
+
+/** Screenshots of the page as it is, at desktop and at phone width (`<name>-desktop.png`, `<name>-phone.png` in
+ * test-artifacts/), each checked for a horizontal overflow; the page is left at desktop width. */
+export async function screenshots(page: Page, name: string): Promise<void> {
+  for (const [size, viewport] of [
+    ["desktop", DESKTOP],
+    ["phone", PHONE],
+  ] as const) {
+    await page.setViewportSize(viewport);
+    await page.waitForTimeout(150); // the charts redraw at the new width
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    if (overflow > 0) throw new Error(`${name}: ${overflow} px wider than the ${size} screen`);
+    await page.screenshot({ path: join(ARTIFACTS, `${name}-${size}.png`), fullPage: true });
+  }
+  await page.setViewportSize(DESKTOP);
 }
 
 /** A TCP proxy on a fixed local port to host:port; stop() refuses and cuts every connection, start() reopens. */

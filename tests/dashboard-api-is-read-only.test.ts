@@ -1,6 +1,6 @@
-// The dashboard's endpoint answers its named queries only (price, volume, max, miners, health, stream) with
-// validated parameters, and refuses everything else: no path reaches Elasticsearch, no method writes, no file
-// outside the page and the chart library is served. Real Elasticsearch behind it (a namespace with a known capture).
+// The dashboard's endpoint answers its named queries only (price, volume, max, miners, hour, blocks, health,
+// stream) with validated parameters, and refuses everything else: no path reaches Elasticsearch, no method writes,
+// no file outside the page and the chart library is served. Real Elasticsearch behind it (a namespace with a known capture).
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { Config } from "../scripts/lib/config.ts";
@@ -80,6 +80,9 @@ test("a parameter not in the query's list is 400", async () => {
     "/api/stream?q={}",
     "/api/price?__proto__=1",
     "/api/price?constructor=x",
+    "/api/hour?hour=2025-02-30T00:00Z",
+    "/api/blocks?miner=x",
+    "/api/volume?from=2025-01-01T00:00Z&to=2026-06-01T00:00Z",
   ]) {
     const r = await get(path);
     expect({ path, status: r.status }).toEqual({ path, status: 400 });

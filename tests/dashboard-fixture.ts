@@ -1,9 +1,11 @@
 // A known capture of the three metric indices for the dashboard and Kibana tests: prices, three hours of volume,
 // miners of today (and yesterday, which must not show as "the day"), of this month and last month.
 // Times are anchored on the test's start so the docs sit inside the 24 h range; figures are chosen so the exact
-// strings the page shows can be written out by hand in the tests.
+// strings the page shows can be written out by hand in the tests. (Made up: they do not add up to raw documents;
+// tests/dashboard-replay-fixture.ts is the capture whose rollups do, for the drill-downs.)
 
 import type { Client } from "@elastic/elasticsearch";
+import { priceE8Of } from "../scripts/domain/pricing.ts";
 import { type Config, indicesOf } from "../scripts/lib/config.ts";
 import { esClient } from "../scripts/lib/es.ts";
 
@@ -17,10 +19,19 @@ export function fixture(now = Date.now(), origin = "live") {
   const today = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate());
   const month = Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1);
   const lastMonth = Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1);
+  const price = (time: number, eur: number, usd: number) => ({
+    time,
+    pair: "BTC-EUR",
+    eur,
+    eur_e8: priceE8Of(eur),
+    usd,
+    source: "test",
+    origin,
+  });
   const value = [
-    { time: hours[0]! + 600_000, pair: "BTC-EUR", eur: 60_000, usd: 65_000, source: "test", origin },
-    { time: hours[1]! + 600_000, pair: "BTC-EUR", eur: 61_000.5, usd: 66_000, source: "test", origin },
-    { time: now - 30_000, pair: "BTC-EUR", eur: 62_345.67, usd: 67_000, source: "test", origin },
+    price(hours[0]! + 600_000, 60_000, 65_000),
+    price(hours[1]! + 600_000, 61_000.5, 66_000),
+    price(now - 30_000, 62_345.67, 67_000),
   ];
   const vol = (hour: number, tx: number, volume_sat: number, volume_eur: number, max_sat: number, max_eur: number) => ({
     hour,
@@ -28,9 +39,11 @@ export function fixture(now = Date.now(), origin = "live") {
     volume_sat,
     volume_btc: volume_sat / 1e8,
     volume_eur,
+    volume_eur_cents: Math.round(volume_eur * 100),
     max_sat,
     max_btc: max_sat / 1e8,
     max_eur,
+    max_eur_cents: Math.round(max_eur * 100),
     priced_count: tx,
     pending_count: 0,
     origin,
@@ -56,6 +69,7 @@ export function fixture(now = Date.now(), origin = "live") {
     reward_sat,
     reward_btc: reward_sat / 1e8,
     reward_eur,
+    reward_eur_cents: Math.round(reward_eur * 100),
     fees_unknown_blocks: 0,
     priced_count: blocks,
     pending_count: 0,

@@ -66,14 +66,14 @@ test("the figures shown equal the capture's, in BTC", async () => {
     [utc(f.hours[0]!), "3", "1.50000000 BTC", "1.00000000 BTC"],
   ]);
   expect(await rows("miners-day")).toEqual([
-    ["1", "Foundry USA", "3", "9.45000000 BTC"],
-    ["2", "AntPool", "2", "6.30000000 BTC"],
-    ["3", EVIL, "1", "3.15000000 BTC"],
+    ["1", "Foundry USA", "3", "50.0%", "9.45000000 BTC"],
+    ["2", "AntPool", "2", "33.3%", "6.30000000 BTC"],
+    ["3", EVIL, "1", "16.7%", "3.15000000 BTC"],
   ]);
   expect(await rows("miners-month")).toEqual([
-    ["1", "Foundry USA", "40", "126.00000000 BTC"],
-    ["2", "AntPool", "30", "94.50000000 BTC"],
-    ["3", EVIL, "5", "15.75000000 BTC"],
+    ["1", "Foundry USA", "40", "53.3%", "126.00000000 BTC"],
+    ["2", "AntPool", "30", "40.0%", "94.50000000 BTC"],
+    ["3", EVIL, "5", "6.7%", "15.75000000 BTC"],
   ]);
   expect(await page.locator("#origin-label").isHidden()).toBe(true);
   await page.screenshot({ path: join(ARTIFACTS, "dashboard-desktop-btc.png"), fullPage: true });
@@ -85,11 +85,11 @@ test("the EUR toggle shows the EUR figures", async () => {
   expect(await text("#max-latest")).toBe("€124,691.34");
   expect((await rows("hours"))[1]).toEqual([utc(f.hours[1]!), "2", "€7,531,234.56", "€7,320,060.00"]);
   expect(await rows("miners-day")).toEqual([
-    ["1", "Foundry USA", "3", "€589,000.12"],
-    ["2", "AntPool", "2", "€392,700.00"],
-    ["3", EVIL, "1", "€196,350.50"],
+    ["1", "Foundry USA", "3", "50.0%", "€589,000.12"],
+    ["2", "AntPool", "2", "33.3%", "€392,700.00"],
+    ["3", EVIL, "1", "16.7%", "€196,350.50"],
   ]);
-  expect((await rows("miners-month"))[1]).toEqual(["2", "AntPool", "30", "€5,890,500.25"]);
+  expect((await rows("miners-month"))[1]).toEqual(["2", "AntPool", "30", "40.0%", "€5,890,500.25"]);
   await page.screenshot({ path: join(ARTIFACTS, "dashboard-desktop-eur.png"), fullPage: true });
   await page.click("[data-unit=btc]");
   expect(await text("#volume-latest")).toBe("2.50000001 BTC");

@@ -11,7 +11,7 @@ cleanup() { if [ "$started" = 1 ]; then echo "==> stopping the clusters this run
 trap cleanup EXIT
 UP_CLUSTERS_ONLY=1 bash scripts/setup/up.sh
 echo "==> integration tests (tests/), full profile"
-bun test --timeout 420000 tests "$@"
+BTC_TEST_OWNS_CLUSTERS=$started bun test --timeout 420000 tests "$@"
 # The small profile uses the same ports: it is checked only when this run owns the clusters (CI, a fresh start).
 if [ "$started" = 1 ] && [ $# -eq 0 ]; then
   echo "==> small profile: restarting the clusters with BTC_PROFILE=small"
@@ -20,4 +20,8 @@ if [ "$started" = 1 ] && [ $# -eq 0 ]; then
   BTC_PROFILE=small bun test --timeout 120000 tests/small-profile-runs-one-broker-one-node.test.ts
 else
   echo "==> small profile not checked: the clusters were already running (stop them with make down to include it)"
+fi
+if [ $# -eq 0 ]; then
+  echo "==> secure mode: TLS + SCRAM + ACLs, Elasticsearch roles, a second host (network namespaces of its own)"
+  bash tests/run-secure.sh
 fi

@@ -1,60 +1,81 @@
-// The dashboard's live side: runs the named queries (one _msearch per range watched, every POLL_MS), pushes a
-// snapshot to the range's SSE subscribers only when it changed, keeps the pipeline's health fresh, and tells every
-// page when Elasticsearch stops answering and when it is back. Indices read: btc-value, btc-volume, btc-miner.
+// The dashboard's live side: for each view watched (a time range, a day and a month for the miners), runs the
+// named queries in one _msearch every POLL_MS (views one after another, so load stays bounded), pushes a snapshot
+// to the view's SSE subscribers only when it changed, keeps the pipeline's health fresh, and tells every page when
+// Elasticsearch stops answering and when it is back. What reaches the browser never carries an error's text.
+// Indices read: btc-value, btc-volume, btc-miner. Kafka: consumer-group offsets (health).
 
 import type { Client } from "@elastic/elasticsearch";
 import type { Admin } from "kafkajs";
 import type { Config } from "../lib/config.ts";
 import { log, sleep } from "../lib/log.ts";
 import { type Health, pipelineHealth, type Sample } from "../tools/pipeline-health.ts";
-import { minersQuery, priceQuery, type Range, type Search, volumeQuery } from "./queries.ts";
-import { type EsAnswer, originLabel, originsOf, shapeHours, shapeMiners, shapePrice } from "./shape.ts";
+import type { Params } from "./params.ts";
+import { minersQuery, priceQuery, type Search, volumeIntervalOf, volumeQuery, windowOf } from "./queries.ts";
+import {
+  type EsAnswer,
+  extentOf,
+  originLabel,
+  originsOf,
+  publicHealth,
+  shapeHours,
+  shapeMiners,
+  shapePrice,
+} from "./shape.ts";
 
 export const POLL_MS = 1000;
 export const HEALTH_MS = 2000;
-const READ = { requestTimeout: 3000, maxRetries: 0 } as const;
+/** The live poll's timeout: a slower answer counts as an outage (the page says so and keeps the last figures). */
+export const POLL_TIMEOUT_MS = 3000;
 
-/** Run searches in one _msearch; any failed item fails the whole (the page then shows the outage). */
-export async function runSearches(es: Client, searches: Search[]): Promise<EsAnswer[]> {
-  const res = await es.msearch({ searches: searches.flatMap((s) => [{ index: s.index }, s.body]) }, READ);
+/** Run searches in one _msearch, no retry; any failed item fails the whole (the page then shows the outage). */
+export async function runSearches(es: Client, searches: Search[], timeoutMs = POLL_TIMEOUT_MS): Promise<EsAnswer[]> {
+  const body = { searches: searches.flatMap((s) => [{ index: s.index }, s.body]) };
+  const res = await es.msearch(body, { requestTimeout: timeoutMs, maxRetries: 0 });
   return res.responses.map((r, i) => {
     if ("error" in r) throw new Error(`${searches[i]!.index}: ${r.error.type}: ${r.error.reason ?? ""}`);
     return r as EsAnswer;
   });
 }
 
-/** Everything the page draws for one range, both units. */
-export async function snapshot(cfg: Config, es: Client, range: Range, now = Date.now()) {
+export type StreamView = Pick<Params, "view" | "day" | "month">;
+export const viewKey = (v: StreamView) => JSON.stringify([v.view, v.day, v.month]);
+
+/** Everything the page draws for one view, both units. */
+export async function snapshot(cfg: Config, es: Client, v: StreamView, now = Date.now()) {
+  const w = windowOf(v.view, now);
   const [price, volume, dayBtc, dayEur, monthBtc, monthEur] = await runSearches(es, [
-    priceQuery(cfg, range, now),
-    volumeQuery(cfg, range, now),
-    minersQuery(cfg, "day", "btc"),
-    minersQuery(cfg, "day", "eur"),
-    minersQuery(cfg, "month", "btc"),
-    minersQuery(cfg, "month", "eur"),
+    priceQuery(cfg, w),
+    volumeQuery(cfg, w),
+    minersQuery(cfg, "day", v.day, "btc"),
+    minersQuery(cfg, "day", v.day, "eur"),
+    minersQuery(cfg, "month", v.month, "btc"),
+    minersQuery(cfg, "month", v.month, "eur"),
   ]);
   const origins = [...new Set([price, volume, dayBtc, monthBtc].flatMap((a) => originsOf(a!)))].sort();
   return {
-    range,
+    window: w,
     origins,
     label: originLabel(origins),
+    extent: { value: extentOf(price!), volume: extentOf(volume!) },
     price: shapePrice(price!),
+    interval: volumeIntervalOf(w),
     hours: shapeHours(volume!),
     miners: {
-      day: { btc: shapeMiners(dayBtc!), eur: shapeMiners(dayEur!) },
-      month: { btc: shapeMiners(monthBtc!), eur: shapeMiners(monthEur!) },
+      day: { btc: shapeMiners(dayBtc!, v.day), eur: shapeMiners(dayEur!, v.day) },
+      month: { btc: shapeMiners(monthBtc!, v.month), eur: shapeMiners(monthEur!, v.month) },
     },
   };
 }
 
-export type Sub = { range: Range; send: (event: string, data: string) => void };
-type EsStatus = { es: "up" | "down"; since: number; error?: string };
+export type Sub = { view: StreamView; send: (event: string, data: string) => void };
+type EsStatus = { es: "up" | "down"; since: number };
 
 export class Live {
   private subs = new Set<Sub>();
-  private last = new Map<Range, string>();
+  private last = new Map<string, string>();
   private status: EsStatus = { es: "up", since: Date.now() };
   private health: string | null = null;
+  private healthRaw: Health | null = null;
   private stopped = false;
 
   constructor(
@@ -63,54 +84,66 @@ export class Live {
     private admin: Admin | null,
   ) {}
 
+  get subscribers(): number {
+    return this.subs.size;
+  }
+
   subscribe(sub: Sub): () => void {
     this.subs.add(sub);
     sub.send("status", JSON.stringify(this.status));
-    const last = this.last.get(sub.range);
+    const key = viewKey(sub.view);
+    const last = this.last.get(key);
     if (last) sub.send("data", last);
+    else void this.pollView(key, sub.view); // a new view is answered at once, not at the next round
     if (this.health) sub.send("health", this.health);
-    return () => this.subs.delete(sub);
+    return () => {
+      this.subs.delete(sub);
+      if (![...this.subs].some((s) => viewKey(s.view) === key)) this.last.delete(key);
+    };
   }
 
-  private broadcast(event: string, data: string, range?: Range) {
-    for (const s of this.subs) if (!range || s.range === range) s.send(event, data);
+  private broadcast(event: string, data: string, key?: string) {
+    for (const s of this.subs) if (key === undefined || viewKey(s.view) === key) s.send(event, data);
   }
 
   private setStatus(next: EsStatus["es"], error?: string) {
     if (this.status.es === next) return;
-    this.status = { es: next, since: Date.now(), error };
+    this.status = { es: next, since: Date.now() };
     log[next === "up" ? "info" : "warn"](`elasticsearch ${next}`, { error });
     this.broadcast("status", JSON.stringify(this.status));
   }
 
-  /** One round: a snapshot per watched range, pushed when it changed. */
-  async pollOnce(): Promise<void> {
-    const ranges = new Set([...this.subs].map((s) => s.range));
-    for (const range of ranges) {
-      try {
-        const json = JSON.stringify(await snapshot(this.cfg, this.es, range));
-        this.setStatus("up");
-        if (json !== this.last.get(range)) {
-          this.last.set(range, json);
-          this.broadcast("data", json, range);
-        }
-      } catch (e) {
-        this.setStatus("down", (e as Error).message);
+  private async pollView(key: string, view: StreamView) {
+    try {
+      const json = JSON.stringify(await snapshot(this.cfg, this.es, view));
+      this.setStatus("up");
+      if (json !== this.last.get(key) && [...this.subs].some((s) => viewKey(s.view) === key)) {
+        this.last.set(key, json);
+        this.broadcast("data", json, key);
       }
+    } catch (e) {
+      this.setStatus("down", (e as Error).message);
     }
+  }
+
+  /** One round: a snapshot per watched view, pushed when it changed. */
+  async pollOnce(): Promise<void> {
+    const views = new Map([...this.subs].map((s) => [viewKey(s.view), s.view]));
+    for (const [key, view] of views) await this.pollView(key, view);
   }
 
   async healthOnce(previous?: Sample): Promise<Health> {
     const h = await pipelineHealth(this.cfg, { admin: this.admin ?? undefined, es: this.es, previous });
-    this.health = JSON.stringify(h);
+    this.healthRaw = h;
+    this.health = JSON.stringify(publicHealth(h));
     this.broadcast("health", this.health);
     return h;
   }
 
-  /** The latest health the loop measured (with rates), or a fresh probe before the first one. */
-  async currentHealth(): Promise<Health> {
-    if (this.health) return JSON.parse(this.health) as Health;
-    return pipelineHealth(this.cfg, { admin: this.admin ?? undefined, es: this.es });
+  /** The latest health the loop measured (with rates), or a fresh probe before the first one; browser-safe. */
+  async currentHealth() {
+    const h = this.healthRaw ?? (await pipelineHealth(this.cfg, { admin: this.admin ?? undefined, es: this.es }));
+    return publicHealth(h);
   }
 
   async run(): Promise<void> {

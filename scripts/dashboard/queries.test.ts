@@ -1,57 +1,64 @@
 import { expect, test } from "bun:test";
-import { minersQuery, parseRequest, priceQuery, volumeQuery } from "./queries.ts";
+import { minersQuery, priceBucketOf, priceQuery, volumeIntervalOf, volumeQuery, windowOf } from "./queries.ts";
 
-const q = (s: string) => new URLSearchParams(s);
+const H = 3600_000;
+const D = 24 * H;
 
-test("named queries with allowed values pass, with defaults for what is missing", () => {
-  expect(parseRequest("price", q(""))).toEqual({
-    ok: true,
-    name: "price",
-    params: { range: "24h", unit: "btc", period: "day" },
-  });
-  expect(parseRequest("volume", q("range=30d&unit=eur"))).toMatchObject({
-    ok: true,
-    params: { range: "30d", unit: "eur" },
-  });
-  expect(parseRequest("miners", q("period=month&unit=eur"))).toMatchObject({
-    ok: true,
-    params: { period: "month", unit: "eur" },
-  });
-  expect(parseRequest("health", q(""))).toMatchObject({ ok: true, name: "health" });
-});
-
-test("unknown names are 404; unknown parameters, values, repeats are 400", () => {
-  for (const name of ["", "search", "_search", "Price", "constructor", "__proto__", "toString"])
-    expect(parseRequest(name, q(""))).toMatchObject({ ok: false, status: 404 });
-  for (const s of [
-    "range=1y",
-    "range=24h&range=7d",
-    "unit=btc",
-    "index=btc-miner",
-    "range=",
-    "__proto__=1",
-    "constructor=x",
-  ])
-    expect(parseRequest("price", q(s))).toMatchObject({ ok: false, status: 400 });
-  expect(parseRequest("miners", q("range=24h"))).toMatchObject({ ok: false, status: 400 });
-  expect(parseRequest("volume", q("unit=usd"))).toMatchObject({ ok: false, status: 400 });
-  expect(parseRequest("health", q("x=1"))).toMatchObject({ ok: false, status: 400 });
-});
-
-test("query builders: namespaced index, UTC histograms, range from now", () => {
+test("a preset window ends now and is live; an absolute one is as given", () => {
   const now = Date.UTC(2024, 4, 1, 12, 34, 56);
-  const p = priceQuery({ namespace: "t-x" }, "7d", now);
+  expect(windowOf({ range: "7d" }, now)).toEqual({ from: now - 7 * D, to: now, live: true, preset: "7d" });
+  expect(windowOf({ from: 1000, to: 2000 }, now)).toEqual({ from: 1000, to: 2000, live: false, preset: null });
+});
+
+test("buckets: about 60 to 400 price points, hourly volume up to 31 days, daily beyond", () => {
+  const w = (span: number) => ({ from: 0, to: span, live: false, preset: null });
+  expect([H, D, 7 * D, 30 * D, 400 * D].map((s) => priceBucketOf(w(s)))).toEqual(["1m", "5m", "30m", "2h", "1d"]);
+  expect(volumeIntervalOf(w(31 * D))).toBe("1h");
+  expect(volumeIntervalOf(w(32 * D))).toBe("1d");
+});
+
+test("price: namespaced index, UTC histogram with empty buckets kept over the window, the index's extent", () => {
+  const now = Date.UTC(2024, 4, 1, 12, 34, 56);
+  const p = priceQuery({ namespace: "t-x" }, windowOf({ range: "7d" }, now));
   expect(p.index).toBe("t-x-btc-value");
-  expect(p.body.query).toEqual({ range: { time: { gte: now - 7 * 86_400_000, format: "epoch_millis" } } });
-  const v = volumeQuery({ namespace: "" }, "24h", now);
+  expect(p.body.query).toEqual({ range: { time: { gte: now - 7 * D, format: "epoch_millis" } } });
+  const aggs = p.body.aggs as Record<string, Record<string, unknown>>;
+  expect(aggs.series!.date_histogram).toMatchObject({
+    fixed_interval: "30m",
+    time_zone: "UTC",
+    min_doc_count: 0,
+    extended_bounds: { min: now - 7 * D, max: now - 1 },
+  });
+  expect(aggs.extent).toEqual({
+    global: {},
+    aggs: { newest: { max: { field: "time" } }, oldest: { min: { field: "time" } } },
+  });
+  const past = priceQuery({ namespace: "" }, { from: 1000, to: 2000, live: false, preset: null });
+  expect(past.body.query).toEqual({ range: { time: { gte: 1000, lt: 2000, format: "epoch_millis" } } });
+});
+
+test("volume: from the window's first whole hour (or day), calendar UTC buckets, cents summed", () => {
+  const now = Date.UTC(2024, 4, 1, 12, 34, 56);
+  const v = volumeQuery({ namespace: "" }, windowOf({ range: "24h" }, now));
   expect(v.index).toBe("btc-volume");
   expect(v.body.query).toEqual({ range: { hour: { gte: Date.UTC(2024, 3, 30, 12), format: "epoch_millis" } } });
-  const hist = (v.body.aggs as { hours: { date_histogram: Record<string, unknown> } }).hours.date_histogram;
-  expect(hist).toMatchObject({ field: "hour", calendar_interval: "1h", time_zone: "UTC" });
-  const m = minersQuery({ namespace: "" }, "month", "eur");
-  expect(m.body.query).toEqual({ term: { period: "month" } });
+  const hist = (v.body.aggs as { hours: { date_histogram: unknown; aggs: Record<string, unknown> } }).hours;
+  expect(hist.date_histogram).toMatchObject({ field: "hour", calendar_interval: "1h", time_zone: "UTC" });
+  expect(hist.aggs.volume_cents).toEqual({ sum: { field: "volume_eur_cents" } });
+  const long = volumeQuery({ namespace: "" }, { from: Date.UTC(2024, 0, 1, 5), to: now, live: false, preset: null });
+  expect(long.body.query).toEqual({
+    range: { hour: { gte: Date.UTC(2024, 0, 1), lt: now, format: "epoch_millis" } },
+  });
+});
+
+test("miners: a chosen day or month, else the latest present; by satoshis (exact) or EUR; with totals", () => {
+  const m = minersQuery({ namespace: "" }, "month", Date.UTC(2025, 0, 1), "eur");
+  expect(m.body.query).toEqual({
+    bool: { filter: [{ term: { period: "month" } }, { term: { start: Date.UTC(2025, 0, 1) } }] },
+  });
   expect(JSON.stringify(m.body)).toContain('"by":{"sum":{"field":"reward_eur"}}');
-  expect(JSON.stringify(minersQuery({ namespace: "" }, "day", "btc").body)).toContain(
-    '"by":{"sum":{"field":"reward_sat"}}',
-  );
+  const d = minersQuery({ namespace: "" }, "day", null, "btc");
+  expect(d.body.query).toEqual({ bool: { filter: [{ term: { period: "day" } }] } });
+  expect(JSON.stringify(d.body)).toContain('"by":{"sum":{"field":"reward_sat"}}');
+  expect(JSON.stringify(d.body)).toContain('"total_blocks":{"sum":{"field":"blocks"}}');
 });

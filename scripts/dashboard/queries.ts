@@ -1,121 +1,120 @@
-// The dashboard's named queries: the only Elasticsearch requests it ever sends (pure builders, no I/O), and the
-// validation of their parameters. Indices read: btc-value (time), btc-volume (hour), btc-miner (start).
-// Every date histogram is UTC with calendar (or fixed minute) intervals; amounts in satoshis are summed exactly.
+// The dashboard's named queries on the rollups: the only Elasticsearch requests its views send (pure builders,
+// no I/O). Indices read: btc-value (time), btc-volume (hour), btc-miner (period, start).
+// Every date histogram is UTC with calendar (or fixed minute) intervals; amounts in satoshis and cents are summed
+// exactly. Each view also asks for its index's newest time (a `global` aggregation): the page uses it to tell a
+// range after the data (a replay, a stopped feed) and to open a replayed capture on its own period.
 
 import type { Config } from "../lib/config.ts";
 import { indicesOf } from "../lib/config.ts";
+import { type Period, PRESETS, type Preset, type Unit, type View } from "./params.ts";
 
-export const RANGES = {
-  "24h": { ms: 24 * 3600_000, priceBucket: "5m" },
-  "7d": { ms: 7 * 24 * 3600_000, priceBucket: "30m" },
-  "30d": { ms: 30 * 24 * 3600_000, priceBucket: "2h" },
-} as const;
-export type Range = keyof typeof RANGES;
-export const UNITS = ["btc", "eur"] as const;
-export type Unit = (typeof UNITS)[number];
-export const PERIODS = ["day", "month"] as const;
-export type Period = (typeof PERIODS)[number];
-export const QUERY_NAMES = ["price", "volume", "max", "miners", "health"] as const;
-export type QueryName = (typeof QUERY_NAMES)[number];
-
-/** The parameters each named query takes, with the allowed values; missing ones take the first value. */
-export const PARAMS: Record<QueryName, Record<string, readonly string[]>> = {
-  price: { range: Object.keys(RANGES) },
-  volume: { range: Object.keys(RANGES), unit: UNITS },
-  max: { range: Object.keys(RANGES), unit: UNITS },
-  miners: { period: PERIODS, unit: UNITS },
-  health: {},
-};
-
-export type Params = { range: Range; unit: Unit; period: Period };
-export type Parsed = { ok: true; name: QueryName; params: Params } | { ok: false; status: 400 | 404; error: string };
-
-/** Validate a request for a named query: unknown names are 404, unknown parameters or values are 400. */
-export function parseRequest(name: string, search: URLSearchParams): Parsed {
-  if (!(QUERY_NAMES as readonly string[]).includes(name)) return { ok: false, status: 404, error: "no such query" };
-  const q = name as QueryName;
-  const allowed = PARAMS[q];
-  const params: Params = { range: "24h", unit: "btc", period: "day" };
-  const seen = new Set<string>();
-  for (const [k, v] of search) {
-    const values = Object.hasOwn(allowed, k) ? allowed[k] : undefined;
-    if (!values) return { ok: false, status: 400, error: `unknown parameter ${k.slice(0, 40)}` };
-    if (seen.has(k)) return { ok: false, status: 400, error: `parameter ${k} given twice` };
-    if (!values.includes(v)) return { ok: false, status: 400, error: `${k} must be one of ${values.join(", ")}` };
-    seen.add(k);
-    (params as Record<string, string>)[k] = v;
-  }
-  return { ok: true, name: q, params };
-}
-
+/** The time span a view shows: [from, to), `live` when it ends now (a preset, re-read at every poll). */
+export type Window = { from: number; to: number; live: boolean; preset: Preset | null };
 export type Search = { index: string; body: Record<string, unknown> };
 
-const utcHourFloor = (t: number) => t - (t % 3600_000);
+const HOUR = 3600_000;
+const DAY = 24 * HOUR;
 
-/** Price observations of the range: a bucketed series (mean EUR per bucket) and the latest observation. */
-export function priceQuery(cfg: Pick<Config, "namespace">, range: Range, now: number): Search {
+export function windowOf(view: View, now: number): Window {
+  if ("range" in view) return { from: now - PRESETS[view.range], to: now, live: true, preset: view.range };
+  return { from: view.from, to: view.to, live: false, preset: null };
+}
+
+/** The price series' bucket: about 60 to 400 points whatever the span. */
+export function priceBucketOf(w: Window): string {
+  const span = w.to - w.from;
+  return span <= HOUR ? "1m" : span <= DAY ? "5m" : span <= 7 * DAY ? "30m" : span <= 31 * DAY ? "2h" : "1d";
+}
+
+/** The volume bars: one per UTC hour up to 31 days, one per UTC day beyond. */
+export const volumeIntervalOf = (w: Window): "1h" | "1d" => (w.to - w.from <= 31 * DAY ? "1h" : "1d");
+
+const timeRange = (field: string, from: number, w: Window) => ({
+  range: { [field]: { gte: from, ...(w.live ? {} : { lt: w.to }), format: "epoch_millis" } },
+});
+const newest = (field: string) => ({
+  global: {},
+  aggs: { newest: { max: { field } }, oldest: { min: { field } } },
+});
+
+/** Price observations of the window: a bucketed series (mean EUR; empty buckets kept, so gaps show), the latest
+ * observation of the window, and the newest and oldest of the index. */
+export function priceQuery(cfg: Pick<Config, "namespace">, w: Window): Search {
   return {
     index: indicesOf(cfg).value,
     body: {
       size: 0,
       track_total_hits: false,
-      query: { range: { time: { gte: now - RANGES[range].ms, format: "epoch_millis" } } },
+      query: timeRange("time", w.from, w),
       aggs: {
         series: {
           date_histogram: {
             field: "time",
-            fixed_interval: RANGES[range].priceBucket,
+            fixed_interval: priceBucketOf(w),
             time_zone: "UTC",
-            min_doc_count: 1,
+            min_doc_count: 0,
+            extended_bounds: { min: w.from, max: w.to - 1 },
           },
           aggs: { eur: { avg: { field: "eur" } } },
         },
-        latest: { top_hits: { size: 1, sort: [{ time: "desc" }], _source: ["time", "eur", "usd", "source"] } },
+        latest: { top_hits: { size: 1, sort: [{ time: "desc" }], _source: ["time", "eur", "source"] } },
+        extent: newest("time"),
         origins: { terms: { field: "origin", size: 5 } },
       },
     },
   };
 }
 
-/** Hourly volume and maximum of the range (one document per UTC hour; summed per hour in case of duplicates). */
-export function volumeQuery(cfg: Pick<Config, "namespace">, range: Range, now: number): Search {
+/** Volume and largest transaction per UTC hour (or day) of the window: satoshis and cents summed exactly. */
+export function volumeQuery(cfg: Pick<Config, "namespace">, w: Window): Search {
+  const interval = volumeIntervalOf(w);
+  const from = w.from - (w.from % (interval === "1h" ? HOUR : DAY));
   return {
     index: indicesOf(cfg).volume,
     body: {
       size: 0,
       track_total_hits: false,
-      query: { range: { hour: { gte: utcHourFloor(now - RANGES[range].ms), format: "epoch_millis" } } },
+      query: timeRange("hour", from, w),
       aggs: {
         hours: {
-          date_histogram: { field: "hour", calendar_interval: "1h", time_zone: "UTC", min_doc_count: 1 },
+          date_histogram: { field: "hour", calendar_interval: interval, time_zone: "UTC", min_doc_count: 1 },
           aggs: {
             tx_count: { sum: { field: "tx_count" } },
             volume_sat: { sum: { field: "volume_sat" } },
             volume_eur: { sum: { field: "volume_eur" } },
+            volume_cents: { sum: { field: "volume_eur_cents" } },
+            cents_n: { value_count: { field: "volume_eur_cents" } },
             max_sat: { max: { field: "max_sat" } },
             max_eur: { max: { field: "max_eur" } },
+            max_cents: { max: { field: "max_eur_cents" } },
             pending_count: { sum: { field: "pending_count" } },
           },
         },
+        extent: newest("hour"),
         origins: { terms: { field: "origin", size: 5 } },
       },
     },
   };
 }
 
-/** The top 10 miners of the latest UTC day (or month) present, by reward in the unit (satoshis for BTC: exact). */
-export function minersQuery(cfg: Pick<Config, "namespace">, period: Period, unit: Unit): Search {
+/** The top 10 miners of a UTC day (or month), by reward in the unit (satoshis for BTC: exact), with the
+ * period's totals (every miner's blocks, for the shares). `start` null: the latest period present. */
+export function minersQuery(cfg: Pick<Config, "namespace">, period: Period, start: number | null, unit: Unit): Search {
   const by = unit === "btc" ? "reward_sat" : "reward_eur";
+  const filter: unknown[] = [{ term: { period } }];
+  if (start !== null) filter.push({ term: { start } });
   return {
     index: indicesOf(cfg).miner,
     body: {
       size: 0,
       track_total_hits: false,
-      query: { term: { period } },
+      query: { bool: { filter } },
       aggs: {
         latest: {
           terms: { field: "start", size: 1, order: { _key: "desc" } },
           aggs: {
+            total_blocks: { sum: { field: "blocks" } },
+            total_miners: { cardinality: { field: "miner" } },
             miners: {
               terms: { field: "miner", size: 10, order: [{ by: "desc" }, { _key: "asc" }] },
               aggs: {
@@ -123,6 +122,9 @@ export function minersQuery(cfg: Pick<Config, "namespace">, period: Period, unit
                 blocks: { sum: { field: "blocks" } },
                 reward_sat: { sum: { field: "reward_sat" } },
                 reward_eur: { sum: { field: "reward_eur" } },
+                reward_cents: { sum: { field: "reward_eur_cents" } },
+                cents_n: { value_count: { field: "reward_eur_cents" } },
+                pending_count: { sum: { field: "pending_count" } },
               },
             },
           },

@@ -1,11 +1,14 @@
-// The built-in live dashboard (supervisord program es-kibana:dashboard): serves the page and a narrow read-only
-// API of named queries (GET /api/price|volume|max|miners|health with validated parameters; anything else is 404,
-// a bad parameter 400, a method other than GET 405), and pushes updates over SSE (GET /api/stream?range=...).
-// It never forwards a request to Elasticsearch: it only runs the builders of queries.ts.
-// Indices read: btc-value, btc-volume, btc-miner. Kafka: consumer-group offsets (health).
-// Env: DASHBOARD_PORT (8080), DASHBOARD_HOST (127.0.0.1), ES_NODES (+ ES_USERNAME/ES_PASSWORD, ES_API_KEY,
-// ES_CA_CERT), KAFKA_BROKERS, BTC_NAMESPACE.
+// The built-in live dashboard (supervisord program es-kibana:dashboard): serves the page and a narrow read-only API
+// of named queries (GET /api/price|volume|max|miners|hour|blocks|health with checked parameters; anything else is
+// 404, a bad parameter 400, a method other than GET/HEAD 405, a URL over 2 KB 414), and pushes updates over SSE
+// (GET /api/stream?range=…|from=…&to=…&day=…&month=…, at most DASHBOARD_MAX_STREAMS at once, else 503).
+// Every request first passes the Host check (421) and, when credentials are set, authentication (401).
+// It never forwards a request to Elasticsearch and never sends its error text to the browser (logged instead).
+// Indices read: btc-value, btc-volume, btc-miner, btc-raw-transactions, btc-raw-blocks. Kafka: offsets (health).
+// Env: DASHBOARD_PORT (8080), DASHBOARD_HOST (127.0.0.1), the exposure settings of access.ts, ES_NODES
+// (+ ES_USERNAME/ES_PASSWORD, ES_API_KEY, ES_CA_CERT), KAFKA_BROKERS, BTC_NAMESPACE.
 
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Client } from "@elastic/elasticsearch";
 import { type Config, configOrExit, PROJECT_ROOT } from "../lib/config.ts";
@@ -13,21 +16,25 @@ import { esClient } from "../lib/es.ts";
 import { kafkaClient } from "../lib/kafka.ts";
 import { fatal, log } from "../lib/log.ts";
 import { onShutdown } from "../lib/shutdown.ts";
-import { Live, runSearches } from "./live.ts";
-import { minersQuery, type Parsed, parseRequest, priceQuery, volumeQuery } from "./queries.ts";
-import { hourSeries, originsOf, shapeHours, shapeMiners, shapePrice } from "./shape.ts";
+import { type Access, AccessError, accessOf, authorized, hostAllowed } from "./access.ts";
+import { answer } from "./api.ts";
+import { Live, type StreamView } from "./live.ts";
+import { parseRequest } from "./params.ts";
 
 const PUBLIC = join(import.meta.dir, "public");
-const ROOT = PROJECT_ROOT;
-/** The only files served: the page, and the chart library's browser build from node_modules. */
-export const STATIC: Record<string, { file: string; type: string }> = {
-  "/": { file: join(PUBLIC, "index.html"), type: "text/html; charset=utf-8" },
-  "/app.js": { file: join(PUBLIC, "app.js"), type: "text/javascript; charset=utf-8" },
-  "/fmt.js": { file: join(PUBLIC, "fmt.js"), type: "text/javascript; charset=utf-8" },
-  "/style.css": { file: join(PUBLIC, "style.css"), type: "text/css; charset=utf-8" },
+const JS = "text/javascript; charset=utf-8";
+const page = (name: string, type: string) => ({ body: readFileSync(join(PUBLIC, name), "utf8"), type });
+const ts = (name: string) =>
+  new Bun.Transpiler({ loader: "ts" }).transformSync(readFileSync(join(PUBLIC, name), "utf8"));
+/** The only files served, read once: the page, its modules (view.ts stripped of its types), the chart library. */
+export const STATIC: Record<string, { body: string; type: string }> = {
+  "/": page("index.html", "text/html; charset=utf-8"),
+  "/style.css": page("style.css", "text/css; charset=utf-8"),
+  ...Object.fromEntries(["app", "render", "pickers", "drill", "fmt"].map((m) => [`/${m}.js`, page(`${m}.js`, JS)])),
+  "/view.js": { body: ts("view.ts"), type: JS },
   "/vendor/chart.umd.min.js": {
-    file: join(ROOT, "node_modules/chart.js/dist/chart.umd.min.js"),
-    type: "text/javascript; charset=utf-8",
+    body: readFileSync(join(PROJECT_ROOT, "node_modules/chart.js/dist/chart.umd.min.js"), "utf8"),
+    type: JS,
   },
 };
 
@@ -38,28 +45,16 @@ export const SECURITY_HEADERS = {
   "referrer-policy": "no-referrer",
   "cache-control": "no-store",
 };
+export const MAX_URL = 2048;
+const SSE_TIMEOUT_S = 60; // an SSE stream writes a ping every 15 s
 
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { ...SECURITY_HEADERS, "content-type": "application/json" } });
+const json = (status: number, body: unknown, extra: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { ...SECURITY_HEADERS, "content-type": "application/json", ...extra },
+  });
 
-/** Answer one named query (already validated). */
-async function answer(cfg: Config, es: Client, live: Live, p: Extract<Parsed, { ok: true }>) {
-  const { range, unit, period } = p.params;
-  const now = Date.now();
-  if (p.name === "health") return live.currentHealth();
-  if (p.name === "price") {
-    const [a] = await runSearches(es, [priceQuery(cfg, range, now)]);
-    return { range, origins: originsOf(a!), ...shapePrice(a!) };
-  }
-  if (p.name === "miners") {
-    const [a] = await runSearches(es, [minersQuery(cfg, period, unit)]);
-    return { period, unit, origins: originsOf(a!), ...shapeMiners(a!) };
-  }
-  const [a] = await runSearches(es, [volumeQuery(cfg, range, now)]);
-  return { range, unit, origins: originsOf(a!), hours: hourSeries(shapeHours(a!), p.name, unit) };
-}
-
-function stream(live: Live, req: Request, range: Extract<Parsed, { ok: true }>["params"]["range"]) {
+function stream(live: Live, req: Request, view: StreamView) {
   const enc = new TextEncoder();
   let stop = () => {};
   const body = new ReadableStream<Uint8Array>({
@@ -72,7 +67,7 @@ function stream(live: Live, req: Request, range: Extract<Parsed, { ok: true }>["
         }
       };
       c.enqueue(enc.encode("retry: 2000\n\n"));
-      const unsubscribe = live.subscribe({ range, send });
+      const unsubscribe = live.subscribe({ view, send });
       const ping = setInterval(() => send("ping", "{}"), 15_000);
       stop = () => {
         clearInterval(ping);
@@ -87,47 +82,71 @@ function stream(live: Live, req: Request, range: Extract<Parsed, { ok: true }>["
   });
 }
 
-/** The request handler: static files, the named queries, the SSE stream; nothing else. */
-export function handler(cfg: Config, live: Live, es: Client) {
-  return async (req: Request): Promise<Response> => {
+type Server = { timeout(req: Request, seconds: number): void };
+
+/** The request handler: checks, static files, the named queries, the SSE stream; nothing else. */
+export function handler(cfg: Config, live: Live, es: Client, access: Access) {
+  return async (req: Request, server?: Server): Promise<Response> => {
+    if (req.url.length > MAX_URL) return json(414, { error: "URL too long" });
+    if (!hostAllowed(access, req.headers.get("host"))) return json(421, { error: "unknown host" });
+    if (!authorized(access, req.headers.get("authorization")))
+      return json(401, { error: "credentials required" }, { "www-authenticate": 'Basic realm="btc-realtime"' });
     const url = new URL(req.url);
     const file = Object.hasOwn(STATIC, url.pathname) ? STATIC[url.pathname] : undefined;
     const known = file !== undefined || url.pathname.startsWith("/api/");
     if (req.method !== "GET" && req.method !== "HEAD")
-      return known ? json(405, { error: "read-only: GET only" }) : json(404, { error: "not found" });
-    if (file) return new Response(Bun.file(file.file), { headers: { ...SECURITY_HEADERS, "content-type": file.type } });
-    if (url.pathname === "/api/stream") {
-      const p = parseRequest("price", url.searchParams);
-      return p.ok ? stream(live, req, p.params.range) : json(p.status, { error: p.error });
-    }
+      return known
+        ? json(405, { error: "read-only: GET only" }, { allow: "GET, HEAD" })
+        : json(404, { error: "not found" });
+    if (file) return new Response(file.body, { headers: { ...SECURITY_HEADERS, "content-type": file.type } });
     const m = url.pathname.match(/^\/api\/([a-z]+)$/);
     if (!m) return json(404, { error: "not found" });
     const p = parseRequest(m[1]!, url.searchParams);
     if (!p.ok) return json(p.status, { error: p.error });
+    if (p.name === "stream") {
+      if (live.subscribers >= access.maxStreams)
+        return json(503, { error: "too many live pages open; retry later" }, { "retry-after": "10" });
+      server?.timeout(req, SSE_TIMEOUT_S);
+      return stream(live, req, p.params);
+    }
     try {
       return json(200, await answer(cfg, es, live, p));
     } catch (e) {
-      return json(503, { error: `elasticsearch unavailable: ${(e as Error).message}` });
+      log.warn("query failed", { query: p.name, error: e });
+      return json(503, { error: "data temporarily unavailable" });
     }
   };
 }
 
 async function main() {
   const cfg = configOrExit();
+  let access: Access;
+  try {
+    access = accessOf(process.env, cfg.dashboardHost);
+  } catch (e) {
+    if (!(e instanceof AccessError)) throw e;
+    log.error(`configuration: ${e.message}`);
+    process.exit(1);
+  }
   const admin = kafkaClient(cfg, "dashboard").admin({ retry: { retries: 1 } });
   await admin.connect().catch((e) => log.warn("kafka admin not connected yet", { error: e }));
   const es = esClient(cfg);
   const live = new Live(cfg, es, admin);
-  const fetch = handler(cfg, live, es);
+  const fetch = handler(cfg, live, es, access);
   const server = Bun.serve({
     hostname: cfg.dashboardHost,
     port: cfg.dashboardPort,
-    idleTimeout: 0,
+    idleTimeout: access.idleTimeoutS,
     development: false,
     fetch,
     error: () => json(500, { error: "internal error" }),
   });
-  log.info("dashboard listening", { url: `http://${cfg.dashboardHost}:${server.port}/` });
+  const auth = access.token || access.user ? "credentials required" : "no credentials (loopback)";
+  log.info("dashboard listening", {
+    url: `http://${cfg.dashboardHost}:${server.port}/`,
+    auth,
+    hosts: access.allowedHosts,
+  });
   onShutdown("admin", () => admin.disconnect());
   onShutdown("server", () => {
     live.stop();

@@ -1,17 +1,29 @@
 // Shaping of the named queries' Elasticsearch answers into the small JSON the page draws (pure, no I/O).
-// BTC figures are derived from exact satoshi sums (sat / 1e8); EUR figures are rounded to the cent.
+// BTC figures are derived from exact satoshi sums (sat / 1e8); EUR figures from exact cent sums when every
+// document has its cents, else from the EUR doubles rounded to the cent. Names from the chain are left untouched
+// (the page sets them as text). No index read; no env.
 
-import type { Unit } from "./queries.ts";
+import type { Health } from "../tools/pipeline-health.ts";
+import type { Unit } from "./params.ts";
 
 type Bucket = { key: number | string; key_as_string?: string; doc_count: number; [agg: string]: unknown };
-type Aggs = Record<string, { buckets?: Bucket[]; value?: number | null; hits?: { hits: Array<{ _source: unknown }> } }>;
-export type EsAnswer = { aggregations?: Aggs };
+type Agg = {
+  buckets?: Bucket[];
+  value?: number | null;
+  hits?: { hits: Array<{ _source: unknown }> };
+  [sub: string]: unknown;
+};
+export type EsAnswer = { aggregations?: Record<string, Agg> };
 
-const num = (b: Bucket, name: string) => (b[name] as { value?: number | null } | undefined)?.value ?? 0;
+const num = (b: Record<string, unknown>, name: string) =>
+  (b[name] as { value?: number | null } | undefined)?.value ?? 0;
 const btc = (sat: number) => Math.round(sat) / 1e8;
 const cents = (eur: number) => Math.round(eur * 100) / 100;
+/** EUR of a bucket: its exact cents when every document has them, else the EUR doubles' sum to the cent. */
+const eurOf = (b: Bucket, centsAgg: string, eurAgg: string) =>
+  num(b, "cents_n") === b.doc_count && b.doc_count > 0 ? Math.round(num(b, centsAgg)) / 100 : cents(num(b, eurAgg));
 
-export type PricePoint = { t: number; eur: number };
+export type PricePoint = { t: number; eur: number | null };
 export type PriceData = { latest: { t: number; eur: number; source: string } | null; points: PricePoint[] };
 export type HourRow = {
   t: number;
@@ -22,18 +34,35 @@ export type HourRow = {
   max_eur: number;
   pending: number;
 };
-export type MinerRow = { miner: string; blocks: number; reward_btc: number; reward_eur: number };
-export type MinersData = { start: number | null; miners: MinerRow[] };
+export type MinerRow = {
+  miner: string;
+  blocks: number;
+  share: number;
+  reward_btc: number;
+  reward_eur: number;
+  pending: number;
+};
+export type MinersData = { start: number | null; blocks: number; count: number; miners: MinerRow[] };
+/** The newest and oldest time of an index (null: empty). */
+export type Extent = { newest: number | null; oldest: number | null };
 
 /** Origins seen by a query (live, simulated, replay). */
 export function originsOf(a: EsAnswer): string[] {
   return (a.aggregations?.origins?.buckets ?? []).map((b) => String(b.key)).sort();
 }
 
+export function extentOf(a: EsAnswer): Extent {
+  const e = a.aggregations?.extent as Record<string, unknown> | undefined;
+  const v = (k: string) => (e?.[k] as { value?: number | null } | undefined)?.value ?? null;
+  return { newest: v("newest"), oldest: v("oldest") };
+}
+
+/** The price series (empty buckets as null: a gap) and the latest observation of the window. */
 export function shapePrice(a: EsAnswer): PriceData {
-  const points = (a.aggregations?.series?.buckets ?? [])
-    .filter((b) => b.doc_count > 0)
-    .map((b) => ({ t: Number(b.key), eur: cents(num(b, "eur")) }));
+  const points = (a.aggregations?.series?.buckets ?? []).map((b) => ({
+    t: Number(b.key),
+    eur: b.doc_count > 0 ? cents(num(b, "eur")) : null,
+  }));
   const hit = a.aggregations?.latest?.hits?.hits[0]?._source as
     | { time?: string | number; eur?: number; source?: string }
     | undefined;
@@ -49,9 +78,9 @@ export function shapeHours(a: EsAnswer): HourRow[] {
     t: Number(b.key),
     tx: num(b, "tx_count"),
     volume_btc: btc(num(b, "volume_sat")),
-    volume_eur: cents(num(b, "volume_eur")),
+    volume_eur: eurOf(b, "volume_cents", "volume_eur"),
     max_btc: btc(num(b, "max_sat")),
-    max_eur: cents(num(b, "max_eur")),
+    max_eur: eurOf(b, "max_cents", "max_eur"),
     pending: num(b, "pending_count"),
   }));
 }
@@ -62,17 +91,24 @@ export function hourSeries(rows: HourRow[], what: "volume" | "max", unit: Unit) 
   return rows.map((r) => ({ t: r.t, value: r[field], tx: r.tx }));
 }
 
-export function shapeMiners(a: EsAnswer): MinersData {
-  const day = a.aggregations?.latest?.buckets?.[0];
-  if (!day) return { start: null, miners: [] };
-  const inner = (day.miners as { buckets?: Bucket[] } | undefined)?.buckets ?? [];
+/** The top miners of the period found (`start` asked for, kept when it has no data), with their share of the
+ * period's blocks. */
+export function shapeMiners(a: EsAnswer, start: number | null = null): MinersData {
+  const period = a.aggregations?.latest?.buckets?.[0];
+  if (!period) return { start, blocks: 0, count: 0, miners: [] };
+  const total = num(period, "total_blocks");
+  const inner = (period.miners as { buckets?: Bucket[] } | undefined)?.buckets ?? [];
   return {
-    start: Number(day.key),
+    start: Number(period.key),
+    blocks: total,
+    count: num(period, "total_miners"),
     miners: inner.map((b) => ({
       miner: String(b.key),
       blocks: num(b, "blocks"),
+      share: total > 0 ? num(b, "blocks") / total : 0,
       reward_btc: btc(num(b, "reward_sat")),
-      reward_eur: cents(num(b, "reward_eur")),
+      reward_eur: eurOf(b, "reward_cents", "reward_eur"),
+      pending: num(b, "pending_count"),
     })),
   };
 }
@@ -82,4 +118,15 @@ export function originLabel(origins: string[]): string | null {
   if (origins.includes("simulated")) return "SIMULATED";
   if (origins.includes("replay")) return "REPLAY";
   return null;
+}
+
+/** The health as the browser may see it: figures and states, no error text, no internal names. */
+export function publicHealth(h: Health) {
+  return {
+    at: h.at,
+    bolts: h.bolts.map((b) => ({ bolt: b.bolt, lag: b.lag, rate: b.rate })),
+    deadLetters: h.deadLetters,
+    kafka: { ok: h.kafka.ok, brokers: h.kafka.brokers, expected: h.kafka.expected, controller: h.kafka.controller },
+    es: { ok: h.es.ok, status: h.es.status, nodes: h.es.nodes },
+  };
 }

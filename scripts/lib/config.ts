@@ -2,6 +2,7 @@
 // Each variable is documented in .env.example (a drift test keeps the two in step). Bun loads .env itself.
 // A value that does not parse is refused with a message naming the variable and what it expects.
 
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
 export class ConfigError extends Error {}
@@ -52,6 +53,10 @@ export function loadConfig(env: Env = process.env) {
   const ns = str(env, "BTC_NAMESPACE", "");
   if (!/^[a-z0-9-]*$/.test(ns)) throw new ConfigError(`BTC_NAMESPACE=${ns}: only a-z, 0-9 and - are allowed`);
   const replication = int(env, "TOPIC_REPLICATION", full ? 3 : 1, 1);
+  const sec = secureOf(env);
+  // node N of the profile runs on the Nth host of BTC_NODE_HOSTS (one host: all of them), default loopback
+  const hostOf = (n: number) => sec.nodeHosts[n - 1] ?? sec.nodeHosts[0] ?? "127.0.0.1";
+  const nodes = full ? [1, 2, 3] : [1];
   const cfg = {
     profile: profile as Profile,
     namespace: ns,
@@ -60,7 +65,7 @@ export function loadConfig(env: Env = process.env) {
       brokers: list(
         env,
         "KAFKA_BROKERS",
-        full ? ["127.0.0.1:9092", "127.0.0.1:9093", "127.0.0.1:9094"] : ["127.0.0.1:9092"],
+        nodes.map((n) => `${hostOf(n)}:${9091 + n}`),
       ),
       clientId: str(env, "KAFKA_CLIENT_ID", "btc-realtime"),
       partitions: int(env, "TOPIC_PARTITIONS", 9, 1),
@@ -68,17 +73,25 @@ export function loadConfig(env: Env = process.env) {
       minInsync: int(env, "TOPIC_MIN_INSYNC", full ? 2 : 1, 1),
       retentionHours: int(env, "KAFKA_RETENTION_HOURS", 720, 1),
       sendTimeoutMs: int(env, "KAFKA_SEND_TIMEOUT_MS", 30_000, 1000),
+      caCert: env.KAFKA_CA_CERT || (sec.secure ? join(sec.secrets, "ca.crt") : undefined),
+      sasl: sec.kafkaUser
+        ? {
+            mechanism: sec.mechanism,
+            username: sec.kafkaUser,
+            password: env.KAFKA_PASSWORD || secretOf(sec.secrets, "kafka", sec.kafkaUser),
+          }
+        : undefined,
     },
     es: {
       nodes: list(
         env,
         "ES_NODES",
-        full ? ["http://127.0.0.1:9200", "http://127.0.0.1:9201", "http://127.0.0.1:9202"] : ["http://127.0.0.1:9200"],
+        nodes.map((n) => `${sec.secure ? "https" : "http"}://${hostOf(n)}:${9199 + n}`),
       ),
-      username: env.ES_USERNAME || undefined,
-      password: env.ES_PASSWORD || undefined,
+      username: sec.esUser,
+      password: env.ES_PASSWORD || (sec.esUser && sec.secure ? secretOf(sec.secrets, "es", sec.esUser) : undefined),
       apiKey: env.ES_API_KEY || undefined,
-      caCert: env.ES_CA_CERT || undefined,
+      caCert: env.ES_CA_CERT || (sec.secure ? join(sec.secrets, "ca.crt") : undefined),
       shards: int(env, "INDEX_SHARDS", 3, 1),
       replicas: int(env, "INDEX_REPLICAS", full ? 2 : 0, 0),
       requestTimeoutMs: int(env, "ES_REQUEST_TIMEOUT_MS", 30_000, 100),
@@ -90,8 +103,16 @@ export function loadConfig(env: Env = process.env) {
       retryMaxMs: int(env, "BOLT_RETRY_MAX_MS", 10_000, 10),
       sessionTimeoutMs: int(env, "BOLT_SESSION_TIMEOUT_MS", 30_000, 6000),
       txKeepRaw: int(env, "BOLT_TX_KEEP_RAW", 0, 0) === 1,
+      testCrashAfterWrite: num(env, "BOLT_TEST_CRASH_AFTER_WRITE", 0),
     },
     kibanaUrl: env.KIBANA_URL || undefined,
+    /** make kibana-import's own login to Kibana (never the Elasticsearch credentials), CA, and plain-http consent */
+    kibana: {
+      username: env.KIBANA_USERNAME || undefined,
+      password: env.KIBANA_PASSWORD || undefined,
+      caCert: env.KIBANA_CA_CERT || undefined,
+      allowHttp: str(env, "KIBANA_ALLOW_HTTP", "0") === "1",
+    },
     dashboardPort: int(env, "DASHBOARD_PORT", 8080, 1),
     dashboardHost: str(env, "DASHBOARD_HOST", "127.0.0.1"),
     sourceMode: str(env, "SOURCE_MODE", "simulate"),
@@ -102,8 +123,53 @@ export function loadConfig(env: Env = process.env) {
     simSeed: int(env, "SIM_SEED", 1, 0),
     simBlockSeconds: num(env, "SIM_BLOCK_SECONDS", 600),
     producers: producersOf(env),
+    /** BTC_SECURE=1: TLS and authentication everywhere; `identity` is who this program is (its users' name) */
+    secure: sec.secure,
+    secrets: sec.secrets,
+    identity: sec.identity,
   };
   return cfg;
+}
+
+/** Who a program is, from its script (scripts/bolts/prices.ts: bolt-prices); undefined for other scripts. */
+export function identityOfScript(path: string): string | undefined {
+  const m = path.match(/scripts\/(bolts|producers|dashboard|setup|tools)\/([a-z-]+)\.ts$/);
+  if (!m) return undefined;
+  const [, dir, name] = m;
+  if (dir === "bolts") return `bolt-${name}`;
+  if (dir === "producers") return name === "bpi" || name === "blockchain" ? `producer-${name}` : undefined;
+  if (dir === "dashboard") return name === "server" ? "dashboard" : undefined;
+  if (name === "status" || name === "pipeline-health") return "status";
+  return dir === "setup" && name !== "kibana-import" ? "setup" : undefined;
+}
+
+/** A password file of BTC_SECRETS (kafka/<user> or es/<user>), or undefined when there is none. */
+function secretOf(secrets: string, system: "kafka" | "es", user: string): string | undefined {
+  try {
+    return readFileSync(join(secrets, system, user), "utf8").trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Secure mode (BTC_SECURE=1): the secrets folder, this program's identity and users, the nodes' hosts. */
+function secureOf(env: Env) {
+  const flag = str(env, "BTC_SECURE", "0");
+  if (flag !== "0" && flag !== "1") throw new ConfigError(`BTC_SECURE=${flag}: expected 0 or 1`);
+  const secure = flag === "1";
+  const identity = env.BTC_IDENTITY || identityOfScript(process.argv[1] ?? "");
+  const mechanism = str(env, "KAFKA_SASL_MECHANISM", "scram-sha-512");
+  if (mechanism !== "scram-sha-512" && mechanism !== "scram-sha-256" && mechanism !== "plain")
+    throw new ConfigError(`KAFKA_SASL_MECHANISM=${mechanism}: expected scram-sha-512, scram-sha-256 or plain`);
+  return {
+    secure,
+    secrets: str(env, "BTC_SECRETS", join(str(env, "BTC_VAR", join(PROJECT_ROOT, "var")), "secrets")),
+    identity,
+    nodeHosts: list(env, "BTC_NODE_HOSTS", []),
+    mechanism: mechanism as "scram-sha-512" | "scram-sha-256" | "plain",
+    kafkaUser: env.KAFKA_USERNAME || (secure ? identity : undefined),
+    esUser: env.ES_USERNAME || (secure && !env.ES_API_KEY ? identity : undefined),
+  };
 }
 
 export type Config = ReturnType<typeof loadConfig>;

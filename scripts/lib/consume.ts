@@ -142,6 +142,10 @@ export async function runBolt(opts: {
           throw e;
         }
         await deadLetter(producer, cfg, name, rejected);
+        if (cfg.bolt.testCrashAfterWrite > 0 && Math.random() < cfg.bolt.testCrashAfterWrite) {
+          log.warn("test hook: killed between the Elasticsearch acknowledgement and the commit");
+          process.kill(process.pid, "SIGKILL");
+        }
         const last = messages[messages.length - 1]!.offset;
         resolveOffset(last);
         const next = (BigInt(last) + 1n).toString();

@@ -9,12 +9,18 @@
 
 import { readFileSync } from "node:fs";
 import { Client, HttpConnection } from "@elastic/elasticsearch";
-import type { Config } from "./config.ts";
+import { type Config, ConfigError } from "./config.ts";
 import { backoff, sleep } from "./log.ts";
 import { isStopping } from "./shutdown.ts";
 
 export function esClient(cfg: Config): Client {
   const { es } = cfg;
+  // BTC_SECURE=1: https with the CA of BTC_SECRETS, as this program's own user (config.ts: ES_USERNAME or its identity)
+  if (cfg.secure && !es.apiKey && !es.password)
+    throw new ConfigError(
+      `BTC_SECURE=1 but no Elasticsearch password for ${es.username ?? "this program (set BTC_IDENTITY)"}: ` +
+        `set ES_PASSWORD or create ${cfg.secrets}/es/<user> (BTC_SECURE=1 make setup)`,
+    );
   return new Client({
     nodes: es.nodes,
     Connection: HttpConnection,

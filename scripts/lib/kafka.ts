@@ -2,6 +2,7 @@
 // kafkajs (pure JS, loads under Bun): its idempotent producer with acks=all and one request in flight is tested
 // against real brokers (tests/producer-survives-broker-loss.test.ts), with a broker killed and frozen mid-send.
 
+import { readFileSync } from "node:fs";
 import {
   CompressionTypes,
   type IHeaders,
@@ -10,14 +11,28 @@ import {
   type KafkaMessage,
   type Message,
   type Producer,
+  type SASLOptions,
 } from "kafkajs";
-import { type Config, topicsOf } from "./config.ts";
+import { type Config, ConfigError, topicsOf } from "./config.ts";
 import { log } from "./log.ts";
 
+/** A client of the cluster; with BTC_SECURE=1 (or KAFKA_USERNAME, KAFKA_CA_CERT), over TLS and SASL as this
+ * program's own user (KAFKA_USERNAME, else its identity; KAFKA_PASSWORD, else BTC_SECRETS/kafka/<user>). */
 export function kafkaClient(cfg: Config, clientId = cfg.kafka.clientId): Kafka {
+  const { sasl, caCert } = cfg.kafka;
+  if (cfg.secure && !sasl?.password)
+    throw new ConfigError(
+      `BTC_SECURE=1 but no Kafka password for ${sasl?.username ?? "this program (set BTC_IDENTITY)"}: ` +
+        `set KAFKA_PASSWORD or create ${cfg.secrets}/kafka/<user> (BTC_SECURE=1 make setup)`,
+    );
   return new Kafka({
     clientId,
     brokers: cfg.kafka.brokers,
+    ssl: caCert || cfg.secure ? { ca: caCert ? [readFileSync(caCert, "utf8")] : undefined } : undefined,
+    // a new object per client: kafkajs keeps its authenticator, bound to the password, on the object it is given
+    sasl: sasl?.password
+      ? ({ mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions)
+      : undefined,
     connectionTimeout: 3000,
     requestTimeout: 15_000,
     retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 8 },

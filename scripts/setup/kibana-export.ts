@@ -1,7 +1,8 @@
 // Writes kibana-export.ndjson: the Kibana 8.19 saved objects of the project (data views of btc-value, btc-volume,
 // btc-miner; one Vega-Lite visualization per metric whose Elasticsearch query body is written out in its spec, so a
-// test runs every panel's query; a dashboard that refreshes itself every 10 s). The file is generated, never
-// edited by hand: `bun scripts/setup/kibana-export.ts` rewrites it, and a test checks it matches.
+// test runs every panel's query; a dashboard that refreshes itself every 10 s). Every panel follows the dashboard's
+// time picker and filters; time axes are UTC (kibana-specs.ts). The file is generated, never edited by hand:
+// `bun scripts/setup/kibana-export.ts` rewrites it, and a test checks it matches.
 // Indices read by the panels: btc-value (time), btc-volume (hour), btc-miner (start). No env var.
 
 import { writeFileSync } from "node:fs";
@@ -96,7 +97,9 @@ export function savedObjects(): Obj[] {
     id: "btc-realtime",
     attributes: {
       title: "btc-realtime",
-      description: "Price, hourly volume and largest transaction, top miners per day and month (UTC).",
+      description:
+        "Price, hourly volume and largest transaction, top miners per day and month (UTC). The miners panels show " +
+        "the days and months that start within the time range.",
       panelsJSON: JSON.stringify(panels),
       optionsJSON: JSON.stringify({ useMargins: true, syncColors: false, hidePanelTitles: false }),
       timeRestore: true,

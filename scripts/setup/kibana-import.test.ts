@@ -1,13 +1,14 @@
 // kibana-import against a local Bun.serve stand-in for Kibana (Kibana cannot be installed on these machines): this
-// tests our client's request (method, path, overwrite, kbn-xsrf, credentials, multipart `file` holding the export),
-// how it reports the errors Kibana returns, and the exit codes; not Kibana's own handling of the objects.
+// tests our client's request (method, path, overwrite, kbn-xsrf, Kibana's own login and never the Elasticsearch
+// credentials, multipart `file` holding the export), the refusal of plain http to another machine, how it reports
+// the errors Kibana returns, and the exit codes; not Kibana's own handling of the objects.
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../lib/config.ts";
 import { EXPORT_FILE } from "./kibana-export.ts";
-import { importErrors, importRequest } from "./kibana-import.ts";
+import { importErrors, importRequest, isLoopback } from "./kibana-import.ts";
 
 const SCRIPT = join(import.meta.dir, "kibana-import.ts");
 const seen: Array<{ method: string; path: string; headers: Headers; file: string | null; filename: string | null }> =
@@ -48,11 +49,13 @@ const run = async (env: Record<string, string>) => {
   return { code: await p.exited, out, err };
 };
 
-test("the request: POST _import?overwrite=true, kbn-xsrf, the export as multipart `file`, credentials", async () => {
+test("the request: POST _import?overwrite=true, kbn-xsrf, the export as multipart `file`, Kibana's login", async () => {
   answer = { status: 200, body: { success: true, successCount: 13, errors: [] } };
   seen.length = 0;
   const r = await run({
     KIBANA_URL: `http://127.0.0.1:${server.port}/`,
+    KIBANA_USERNAME: "importer",
+    KIBANA_PASSWORD: "kpw",
     ES_USERNAME: "elastic",
     ES_PASSWORD: "pw",
     ES_API_KEY: "",
@@ -64,9 +67,44 @@ test("the request: POST _import?overwrite=true, kbn-xsrf, the export as multipar
   expect(q.method).toBe("POST");
   expect(q.path).toBe("/api/saved_objects/_import?overwrite=true");
   expect(q.headers.get("kbn-xsrf")).toBe("true");
-  expect(q.headers.get("authorization")).toBe(`Basic ${Buffer.from("elastic:pw").toString("base64")}`);
+  expect(q.headers.get("authorization")).toBe(`Basic ${Buffer.from("importer:kpw").toString("base64")}`);
   expect(q.filename).toBe("kibana-export.ndjson");
   expect(q.file).toBe(readFileSync(EXPORT_FILE, "utf8"));
+});
+
+test("the Elasticsearch credentials of the environment are never sent to Kibana", async () => {
+  answer = { status: 200, body: { success: true, successCount: 13, errors: [] } };
+  seen.length = 0;
+  const r = await run({
+    KIBANA_URL: `http://127.0.0.1:${server.port}`,
+    KIBANA_USERNAME: "",
+    ES_USERNAME: "elastic",
+    ES_PASSWORD: "es-secret",
+    ES_API_KEY: "es-key",
+  });
+  expect(r.code).toBe(0);
+  const q = seen[0]!;
+  expect(q.headers.get("authorization")).toBeNull();
+  const all = JSON.stringify(q.headers.toJSON()) + (q.file ?? "");
+  for (const secret of ["es-secret", "es-key", Buffer.from("elastic:es-secret").toString("base64")])
+    expect(all).not.toContain(secret);
+});
+
+test("plain http to another machine is refused unless KIBANA_ALLOW_HTTP=1; loopback and https go", async () => {
+  seen.length = 0;
+  const r = await run({ KIBANA_URL: "http://10.20.30.40:5601", KIBANA_USERNAME: "importer", KIBANA_PASSWORD: "kpw" });
+  expect(r.code).toBe(1);
+  expect(r.err).toContain("plain http to another machine");
+  expect(r.err).toContain("KIBANA_ALLOW_HTTP=1");
+  expect(r.err).not.toContain("kpw");
+  expect(seen).toHaveLength(0);
+  const cfg = (env: Record<string, string>) => loadConfig(env);
+  expect(() => importRequest(cfg({ KIBANA_URL: "http://kibana.example:5601" }), "")).toThrow("plain http");
+  expect(() => importRequest(cfg({ KIBANA_URL: "http://10.1.2.3:5601", KIBANA_ALLOW_HTTP: "1" }), "")).not.toThrow();
+  expect(() => importRequest(cfg({ KIBANA_URL: "https://kibana.example:5601" }), "")).not.toThrow();
+  for (const u of ["http://127.0.0.1:5601", "http://localhost:5601", "http://[::1]:5601"])
+    expect(isLoopback(new URL(u))).toBe(true);
+  expect(isLoopback(new URL("http://128.0.0.1"))).toBe(false);
 });
 
 test("every error Kibana returns is reported, and the exit code is 1", async () => {
@@ -106,11 +144,11 @@ test("without KIBANA_URL it says so and exits 1; an unreachable Kibana is an err
   expect(r2.err).toContain("could not reach Kibana");
 });
 
-test("pure parts: an API key is sent as ApiKey; errors are one line each", () => {
-  const cfg = loadConfig({ KIBANA_URL: "http://k:5601", ES_API_KEY: "abc" });
+test("pure parts: only Kibana's login is sent; errors are one line each", () => {
+  const cfg = loadConfig({ KIBANA_URL: "http://127.0.0.1:5601", ES_API_KEY: "abc", KIBANA_USERNAME: "k" });
   const { url, init } = importRequest(cfg, "{}\n");
-  expect(url).toBe("http://k:5601/api/saved_objects/_import?overwrite=true");
-  expect((init.headers as Record<string, string>).authorization).toBe("ApiKey abc");
+  expect(url).toBe("http://127.0.0.1:5601/api/saved_objects/_import?overwrite=true");
+  expect((init.headers as Record<string, string>).authorization).toBe(`Basic ${Buffer.from("k:").toString("base64")}`);
   expect(() => importRequest(loadConfig({}), "")).toThrow("KIBANA_URL");
   expect(importErrors(200, { success: true, errors: [] })).toEqual([]);
   expect(importErrors(500, "boom")).toEqual(["Kibana answered HTTP 500: boom"]);

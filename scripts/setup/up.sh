@@ -17,6 +17,8 @@ ctl start "${kafka[@]}" "${es[@]}" | sed 's/^/    /'
 echo "==> waiting for the KRaft quorum and a green Elasticsearch"
 bun scripts/setup/wait-ready.ts
 bun scripts/setup/topics.ts
+# secure mode: the ACLs of every program, before any program starts (the brokers also create them in the background)
+if [ "${BTC_SECURE:-0}" = 1 ]; then bun scripts/setup/secure-kafka.ts; fi
 bun scripts/setup/indices.ts
 if [ "${UP_CLUSTERS_ONLY:-0}" != 1 ]; then
   mode="${SOURCE_MODE:-${UP_MODE:-simulate}}"

@@ -7,7 +7,9 @@
 import { createReadStream, openSync, writeSync } from "node:fs";
 import { createInterface } from "node:readline";
 
-export type Captured = { at: number; feed: string; text: string };
+/** A captured message; `truth` is what the simulator knows of a block it made (never written to a file): the
+ * reference figures of `make chaos` credit the block to that pool. */
+export type Captured = { at: number; feed: string; text: string; truth?: { hash: string; miner: string } };
 
 function spliceable(text: string): boolean {
   if (/[\r\n]/.test(text)) return false;

@@ -70,6 +70,8 @@ export type SimBlock = {
   tag: string;
   payout: { addr: string; script: string };
   mainChain: boolean;
+  /** the pool the simulator drew (what a reference credits the block to) */
+  pool?: string;
 };
 
 const sizeOf = (b: SimBlock) => Math.min(2_300_000, 250 + b.nTx * 420);

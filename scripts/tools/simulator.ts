@@ -98,10 +98,11 @@ export function* simulateChain(o: ChainOptions): Generator<Captured> {
       tag: pool.tags[0]!,
       payout,
       mainChain,
+      pool: pool.name,
     };
   };
   const announce = (at: number, b: SimBlock) => {
-    later({ at, feed: "blockchain.info/ws", text: blockMessage(rng, b) });
+    later({ at, feed: "blockchain.info/ws", text: blockMessage(rng, b), truth: { hash: b.hash, miner: b.pool! } });
     later({ at: at + 200 + rng() * 1300, feed: "blockchain.info/rawblock", text: rawblockBody(rng, b) });
   };
   for (;;) {

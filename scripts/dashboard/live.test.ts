@@ -1,0 +1,31 @@
+import { expect, test } from "bun:test";
+import type { Health } from "../tools/pipeline-health.ts";
+import { viewKey } from "./live.ts";
+import { publicHealth } from "./shape.ts";
+
+test("the health sent to browsers keeps the figures and drops error texts and internal names", () => {
+  const h: Health = {
+    at: 1,
+    bolts: [{ bolt: "volume", group: "t-btc-volume", topics: ["t-p3-btc-volume-updates"], lag: 3, rate: 1.5 }],
+    deadLetters: 0,
+    kafka: { ok: false, brokers: 1, expected: 3, controller: null, error: "KafkaJSConnectionError: 10.0.0.7:9093" },
+    es: { ok: false, error: "ConnectionError: connect ECONNREFUSED 10.0.0.8:9200" },
+    sample: { at: 1, committed: {} },
+  };
+  const p = publicHealth(h);
+  expect(p).toEqual({
+    at: 1,
+    bolts: [{ bolt: "volume", lag: 3, rate: 1.5 }],
+    deadLetters: 0,
+    kafka: { ok: false, brokers: 1, expected: 3, controller: null },
+    es: { ok: false, status: undefined, nodes: undefined },
+  });
+  expect(JSON.stringify(p)).not.toMatch(/Error|10\.0\.0|t-btc|p3-btc/);
+});
+
+test("a stream's view key: the range and the miners' periods, nothing else", () => {
+  const a = viewKey({ view: { range: "24h" }, day: null, month: 5 });
+  expect(a).toBe(viewKey({ view: { range: "24h" }, day: null, month: 5 }));
+  expect(a).not.toBe(viewKey({ view: { range: "7d" }, day: null, month: 5 }));
+  expect(a).not.toBe(viewKey({ view: { from: 1, to: 2 }, day: null, month: 5 }));
+});

@@ -1,0 +1,117 @@
+// The secure mode's identities (BTC_SECURE=1) and what each may do, in one place: the Kafka ACLs of a namespace
+// (read its input topics, write its output topics, use its consumer group) and the Elasticsearch roles (write only
+// its indices, read what it reads). They follow the headers of scripts/bolts/*.ts; no I/O here.
+// Used by secure-secrets.ts (one password per user), secure-kafka.ts (ACLs) and secure-es.ts (roles, users).
+
+import { type Config, indicesOf, topicsOf } from "../lib/config.ts";
+
+export const BOLT_NAMES = ["prices", "transactions", "blocks", "volume", "miners"] as const;
+type Topic = keyof ReturnType<typeof topicsOf>;
+type Index = keyof ReturnType<typeof indicesOf>;
+
+/** Each bolt's Kafka topics in and out (besides the dead-letter topic, which every bolt writes). */
+export const BOLT_TOPICS: Record<(typeof BOLT_NAMES)[number], { in: Topic[]; out: Topic[] }> = {
+  prices: { in: ["bpi"], out: ["volumeUpdates", "minerUpdates"] },
+  transactions: { in: ["transactions"], out: ["volumeUpdates"] },
+  blocks: { in: ["blocks"], out: ["minerUpdates"] },
+  volume: { in: ["volumeUpdates"], out: [] },
+  miners: { in: ["minerUpdates"], out: [] },
+};
+
+/** Each bolt's indices: written, read, refreshed (the blocks bolt refreshes before its chain-split check). */
+export const BOLT_INDICES: Record<(typeof BOLT_NAMES)[number], { write: Index[]; read: Index[]; refresh?: Index[] }> = {
+  prices: { write: ["rawBpi", "value"], read: ["value", "rawTransactions", "rawBlocks"] },
+  transactions: { write: ["rawTransactions"], read: [] },
+  blocks: { write: ["rawBlocks"], read: ["rawBlocks"], refresh: ["rawBlocks"] },
+  volume: { write: ["volume"], read: ["rawTransactions", "value"] },
+  miners: { write: ["miner"], read: ["miner", "rawBlocks", "value"] },
+};
+
+export const PRODUCER_TOPICS: Record<string, Topic[]> = { bpi: ["bpi"], blockchain: ["transactions", "blocks"] };
+
+const bolts = BOLT_NAMES.map((b) => `bolt-${b}`);
+const producers = Object.keys(PRODUCER_TOPICS).map((p) => `producer-${p}`);
+/** Kafka's SCRAM users: `broker` (between brokers) and `setup` (topics, ACLs) are super users. */
+export const KAFKA_USERS = ["broker", "setup", "status", "dashboard", ...producers, ...bolts];
+export const KAFKA_SUPER_USERS = ["broker", "setup"];
+/** Elasticsearch's users (file realm): kibana-server is Kibana's own (kibana_system), kibana-reader a viewer. */
+export const ES_USERS = ["setup", "status", "dashboard", "kibana-server", "kibana-reader", ...bolts];
+
+export type Grant = {
+  user: string;
+  resource: "topic" | "group";
+  name: string;
+  operation: "read" | "write" | "describe";
+};
+
+/** The ACLs of a namespace: everything any non-super user may do, nothing more (deny is the default). */
+export function kafkaGrants(cfg: Pick<Config, "namespace">): Grant[] {
+  const t = topicsOf(cfg);
+  const ns = cfg.namespace ? `${cfg.namespace}-` : "";
+  const out: Grant[] = [];
+  const topic = (user: string, operation: Grant["operation"], names: string[]) =>
+    out.push(...names.map((name) => ({ user, resource: "topic" as const, name, operation })));
+  for (const [p, topics] of Object.entries(PRODUCER_TOPICS))
+    topic(
+      `producer-${p}`,
+      "write",
+      topics.map((x) => t[x]),
+    );
+  for (const b of BOLT_NAMES) {
+    const spec = BOLT_TOPICS[b];
+    topic(
+      `bolt-${b}`,
+      "read",
+      spec.in.map((x) => t[x]),
+    );
+    topic(`bolt-${b}`, "write", [...spec.out.map((x) => t[x]), t.deadLetters]);
+    out.push({ user: `bolt-${b}`, resource: "group", name: `${ns}btc-${b}`, operation: "read" });
+  }
+  for (const user of ["status", "dashboard"]) {
+    topic(user, "describe", Object.values(t));
+    for (const b of BOLT_NAMES) out.push({ user, resource: "group", name: `${ns}btc-${b}`, operation: "describe" });
+  }
+  return out;
+}
+
+type IndexGrant = { names: string[]; privileges: string[] };
+export type Role = { cluster: string[]; indices: IndexGrant[]; applications?: unknown[] };
+
+/** Index names of every namespace: `btc-value` and `<namespace>-btc-value`. */
+const everyNamespace = (xs: Index[]) => {
+  const base = indicesOf({ namespace: "" });
+  return xs.flatMap((x) => [base[x], `*-${base[x]}`]);
+};
+
+/** The Elasticsearch roles, and the role(s) of each user. */
+export function esRoles(): { roles: Record<string, Role>; userRoles: Record<string, string[]> } {
+  const all = Object.keys(indicesOf({ namespace: "" })) as Index[];
+  const metrics: Index[] = ["value", "volume", "miner"];
+  const roles: Record<string, Role> = {
+    "btc-setup": { cluster: ["monitor"], indices: [{ names: everyNamespace(all), privileges: ["manage", "read"] }] },
+    "btc-status": {
+      cluster: ["monitor"],
+      indices: [{ names: everyNamespace(all), privileges: ["read", "monitor", "view_index_metadata"] }],
+    },
+    // the dashboard's drill-downs list an hour's transactions and a period's blocks
+    "btc-dashboard": {
+      cluster: ["monitor"],
+      indices: [{ names: everyNamespace([...metrics, "rawTransactions", "rawBlocks"]), privileges: ["read"] }],
+    },
+    "btc-kibana-reader": {
+      cluster: [],
+      indices: [{ names: everyNamespace(metrics), privileges: ["read", "view_index_metadata"] }],
+      applications: [{ application: "kibana-.kibana", privileges: ["read"], resources: ["*"] }],
+    },
+  };
+  for (const b of BOLT_NAMES) {
+    const spec = BOLT_INDICES[b];
+    const indices: IndexGrant[] = [{ names: everyNamespace(spec.write), privileges: ["write"] }];
+    if (spec.read.length > 0) indices.push({ names: everyNamespace(spec.read), privileges: ["read"] });
+    if (spec.refresh) indices.push({ names: everyNamespace(spec.refresh), privileges: ["maintenance"] });
+    roles[`btc-bolt-${b}`] = { cluster: [], indices };
+  }
+  const userRoles: Record<string, string[]> = { "kibana-server": ["kibana_system"] };
+  for (const u of ES_USERS) userRoles[u] ??= [`btc-${u}`];
+  return { roles, userRoles };
+}

@@ -1,0 +1,110 @@
+// The processes of `make chaos`: the five bolts and the two producers as child processes (the same scripts
+// supervisord runs), each bolt restarted after it dies as supervisord's autorestart does; killing one with SIGKILL;
+// extra bolt instances that join and leave (rebalance churn); and the clusters' processes, found through
+// supervisorctl and hit as a process group (SIGKILL, SIGSTOP / SIGCONT). Logs go to var/log/chaos/.
+
+import { mkdirSync, openSync } from "node:fs";
+import type { Subprocess } from "bun";
+import { type Config, PROJECT_ROOT } from "../lib/config.ts";
+import { sleep } from "../lib/log.ts";
+
+export const BOLT_NAMES = ["prices", "transactions", "blocks", "volume", "miners"] as const;
+export type BoltName = (typeof BOLT_NAMES)[number];
+const LOGS = `${PROJECT_ROOT}/var/log/chaos`;
+
+export class Crew {
+  readonly bolts = new Map<BoltName, Subprocess>();
+  readonly extras = new Set<Subprocess>();
+  restarts = 0;
+  private stopping = false;
+  constructor(
+    private readonly cfg: Config,
+    private readonly env: Record<string, string>,
+  ) {
+    mkdirSync(LOGS, { recursive: true });
+  }
+
+  private spawn(script: string, log: string, extra: Record<string, string> = {}): Subprocess {
+    const out = openSync(`${LOGS}/${this.cfg.namespace}-${log}.log`, "a");
+    const env = { ...process.env, ...this.env, BTC_NAMESPACE: this.cfg.namespace, ...extra };
+    return Bun.spawn(["bun", script], { cwd: PROJECT_ROOT, env, stdout: out, stderr: out });
+  }
+
+  /** Start a bolt, and start it again whenever it dies (after 500 ms), until stop(). */
+  startBolt(name: BoltName): void {
+    const p = this.spawn(`scripts/bolts/${name}.ts`, name);
+    this.bolts.set(name, p);
+    void p.exited.then(async () => {
+      if (this.stopping) return;
+      await sleep(500);
+      if (this.stopping) return;
+      this.restarts++;
+      this.startBolt(name);
+    });
+  }
+
+  /** SIGKILL a bolt (the crew restarts it); resolves once it is dead. */
+  async kill(name: BoltName): Promise<void> {
+    const p = this.bolts.get(name);
+    p?.kill("SIGKILL");
+    await p?.exited;
+  }
+
+  /** Another instance of a bolt, joining its consumer group (a rebalance), not restarted. */
+  startExtra(name: BoltName): Subprocess {
+    const p = this.spawn(`scripts/bolts/${name}.ts`, `${name}-extra`);
+    this.extras.add(p);
+    void p.exited.then(() => this.extras.delete(p));
+    return p;
+  }
+
+  /** A producer replaying a capture file at a speed (it logs "replay finished", then idles until stopped). */
+  startProducer(name: "bpi" | "blockchain", file: string, speed: string): Subprocess {
+    return this.spawn(`scripts/producers/${name}.ts`, name, {
+      SOURCE_MODE: "replay",
+      REPLAY_FILE: file,
+      REPLAY_SPEED: speed,
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    const all = [...this.bolts.values(), ...this.extras];
+    for (const p of all) p.kill("SIGKILL");
+    await Promise.all(all.map((p) => p.exited));
+  }
+}
+
+/** supervisorctl's answer to a command. */
+export async function ctl(...args: string[]): Promise<string> {
+  const p = Bun.spawn(["supervisorctl", "-c", `${PROJECT_ROOT}/supervisord.conf`, ...args], {
+    stdout: "pipe",
+    stderr: "ignore",
+  });
+  const out = await new Response(p.stdout).text();
+  await p.exited;
+  return out.trim();
+}
+
+/** The pid of a supervisord program (a process group leader), or undefined when it is not running. */
+export async function programPid(program: string): Promise<number | undefined> {
+  const pid = Number(await ctl("pid", program));
+  return Number.isSafeInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** Send a signal to a supervisord program's whole process group (an Elasticsearch node is a launcher + a JVM). */
+export async function signalProgram(program: string, signal: "SIGKILL" | "SIGSTOP" | "SIGCONT"): Promise<number> {
+  const pid = await programPid(program);
+  if (!pid) throw new Error(`${program} is not running`);
+  process.kill(-pid, signal);
+  return pid;
+}
+
+/** Wait until a supervisord program runs again with another pid than `old` (its autorestart), up to `ms`. */
+export async function waitRestarted(program: string, old: number, ms: number): Promise<boolean> {
+  for (const until = Date.now() + ms; Date.now() < until; await sleep(500)) {
+    const pid = await programPid(program);
+    if (pid && pid !== old) return true;
+  }
+  return false;
+}

@@ -1,0 +1,113 @@
+// The faults of `make chaos`, each injected while records are in flight (the bolts' lag is read just before: a
+// fault that lands on idle bolts proves nothing and is reported as such), with the time until the pipeline made
+// progress again. Short schedule (the test command): each bolt killed once, rebalance churn, a broker frozen, a
+// broker killed, an Elasticsearch node killed. Full schedule (`make chaos`): 20 bolt kills, a minute-long freeze,
+// two brokers killed one after the other, the whole Elasticsearch cluster stopped for 2 minutes.
+
+import type { Config } from "../lib/config.ts";
+import { sleep } from "../lib/log.ts";
+import { BOLT_NAMES, type Crew, ctl, signalProgram, waitRestarted } from "./chaos-crew.ts";
+import { pipelineHealth } from "./pipeline-health.ts";
+
+export type Fault = { name: string; inject: (crew: Crew) => Promise<void> };
+export type Outcome = { fault: string; lagAtFault: number; inFlight: boolean; recoveryMs: number | null };
+
+const brokers = (cfg: Config) => (cfg.profile === "full" ? ["9094", "9093"] : ["9092", "9092"]);
+const esNodes = (cfg: Config) => (cfg.profile === "full" ? [1, 2, 3] : [1]);
+
+/** The faults of a schedule, in order; without `clusterFaults`, only the bolts' (the clusters are not ours). */
+export function schedule(cfg: Config, full: boolean, clusterFaults = true): Fault[] {
+  const kills = (full ? [1, 2, 3, 4] : [1]).flatMap((round) =>
+    BOLT_NAMES.map((b) => ({
+      name: `kill -9 bolt ${b}${full ? ` (round ${round})` : ""}`,
+      inject: (c: Crew) => c.kill(b),
+    })),
+  );
+  const [b1, b2] = brokers(cfg) as [string, string];
+  const churn: Fault = {
+    name: `rebalance churn: instances join and leave ${full ? 12 : 3} times`,
+    inject: async (c) => {
+      for (let i = 0; i < (full ? 12 : 3); i++) {
+        const extra = (["transactions", "volume", "miners", "blocks"] as const).map((b) => c.startExtra(b));
+        await sleep(4000 + Math.random() * 3000);
+        for (const p of extra) p.kill("SIGKILL");
+        await Promise.all(extra.map((p) => p.exited));
+      }
+    },
+  };
+  const freeze: Fault = {
+    name: `broker ${b1} frozen (SIGSTOP) for ${full ? 60 : 20} s`,
+    inject: async () => {
+      await signalProgram(`storm:kafka-${b1}`, "SIGSTOP");
+      await sleep(full ? 60_000 : 20_000);
+      await signalProgram(`storm:kafka-${b1}`, "SIGCONT");
+    },
+  };
+  const killBroker = (port: string): Fault => ({
+    name: `broker ${port} killed (SIGKILL), restarted by supervisord`,
+    inject: async () => {
+      const pid = await signalProgram(`storm:kafka-${port}`, "SIGKILL");
+      if (!(await waitRestarted(`storm:kafka-${port}`, pid, 60_000))) throw new Error(`broker ${port} not back`);
+    },
+  });
+  const twoBrokers: Fault = {
+    name: `brokers ${b1} then ${b2} killed (no quorum of replicas: producers wait), both back`,
+    inject: async () => {
+      await ctl("stop", `storm:kafka-${b1}`);
+      await sleep(10_000);
+      await ctl("stop", `storm:kafka-${b2}`);
+      await sleep(20_000);
+      await ctl("start", `storm:kafka-${b1}`, `storm:kafka-${b2}`);
+    },
+  };
+  const node = esNodes(cfg).at(-1)!;
+  const killNode: Fault = {
+    name: `Elasticsearch node ${node} killed (SIGKILL), restarted by supervisord`,
+    inject: async () => {
+      const pid = await signalProgram(`es-kibana:elasticsearch${node}`, "SIGKILL");
+      if (!(await waitRestarted(`es-kibana:elasticsearch${node}`, pid, 90_000))) throw new Error("node not back");
+    },
+  };
+  const esDown: Fault = {
+    name: "the whole Elasticsearch cluster stopped for 2 minutes",
+    inject: async () => {
+      const programs = esNodes(cfg).map((n) => `es-kibana:elasticsearch${n}`);
+      await ctl("stop", ...programs);
+      await sleep(120_000);
+      await ctl("start", ...programs);
+    },
+  };
+  if (!clusterFaults) return [...kills, churn];
+  return full
+    ? [...kills.slice(0, 10), churn, freeze, ...kills.slice(10), killBroker(b2), twoBrokers, killNode, esDown]
+    : [...kills, churn, freeze, killBroker(b2), killNode];
+}
+
+const health = (cfg: Config) => pipelineHealth(cfg, { timeoutMs: 5000 });
+const committed = (h: Awaited<ReturnType<typeof health>>) =>
+  Object.values(h.sample.committed).reduce((s, n) => s + n, 0);
+const lagOf = (h: Awaited<ReturnType<typeof health>>) => h.bolts.reduce((s, b) => s + Math.max(0, b.lag), 0);
+
+/** Inject one fault once records are in flight; then the time until the committed offsets move again. */
+export async function inject(cfg: Config, crew: Crew, f: Fault): Promise<Outcome> {
+  let lag = 0;
+  for (let i = 0; i < 60 && lag === 0; i++) {
+    lag = lagOf(await health(cfg).catch(() => ({ bolts: [] }) as never));
+    if (lag === 0) await sleep(500);
+  }
+  await f.inject(crew);
+  const base = await health(cfg)
+    .then(committed)
+    .catch(() => Number.POSITIVE_INFINITY);
+  const t0 = Date.now();
+  let recoveryMs: number | null = null;
+  while (Date.now() - t0 < 240_000) {
+    const h = await health(cfg).catch(() => undefined);
+    if (h && (committed(h) > base || (Number.isFinite(base) && lagOf(h) === 0))) {
+      recoveryMs = Date.now() - t0;
+      break;
+    }
+    await sleep(500);
+  }
+  return { fault: f.name, lagAtFault: lag, inFlight: lag > 0, recoveryMs };
+}

@@ -1,0 +1,143 @@
+// make chaos: the pipeline under faults, reconciled exactly. A seeded stream (chaos-stream.ts: hours of simulated
+// traffic with repeats, block races, late prices and late transactions across hour/day/month boundaries, poison
+// and hostile messages) is replayed by the real producers while the real bolts (child processes, restarted when
+// they die, with a test hook that also kills them between the Elasticsearch acknowledgement and the offset commit)
+// undergo the faults of chaos-faults.ts, each landed while records are in flight. Then every figure of btc-volume
+// and btc-miner is compared with the reference figures of the same stream (reference-figures.ts: plain loops, no
+// code of the bolts): counts and satoshis exact, EUR to the cent. A table of fault, lag when it landed, recovery
+// time, and records lost and doubled is printed and written to chaos-results/. Exit 0 only when all is exact.
+// It works in its own namespace, but it kills, freezes and stops the running clusters' brokers and nodes: run it
+// on a test platform (CHAOS_CONFIRM=yes). Env: CHAOS_SEED (1), CHAOS_FULL (1; 0: the short schedule), CHAOS_HOURS
+// (3), CHAOS_SPEED (replay speed, 60), CHAOS_CLUSTER_FAULTS (1; 0: only the bolts' faults), and the Kafka /
+// Elasticsearch variables.
+
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { type Config, indicesOf, loadConfig, PROJECT_ROOT, topicsOf } from "../lib/config.ts";
+import { esClient } from "../lib/es.ts";
+import { kafkaClient } from "../lib/kafka.ts";
+import { fatal, sleep } from "../lib/log.ts";
+import { ensureIndices } from "../setup/indices.ts";
+import { ensureTopics } from "../setup/topics.ts";
+import { esNotReady, kafkaNotReady } from "../setup/wait-ready.ts";
+import { captureLine } from "./capture.ts";
+import { BOLT_NAMES, Crew } from "./chaos-crew.ts";
+import { inject, type Outcome, schedule } from "./chaos-faults.ts";
+import { chaosStream } from "./chaos-stream.ts";
+import { actualFigures, differences } from "./figures.ts";
+import { pipelineHealth } from "./pipeline-health.ts";
+import { type Figures, referenceFigures } from "./reference-figures.ts";
+
+/** Transactions missing from and counted twice in the hours, against the reference. */
+export function lostAndDoubled(want: Figures, got: Figures): { lost: number; doubled: number } {
+  let lost = 0;
+  let doubled = 0;
+  for (const hour of new Set([...Object.keys(want.volume), ...Object.keys(got.volume)])) {
+    const d = (got.volume[hour]?.tx_count ?? 0) - (want.volume[hour]?.tx_count ?? 0);
+    if (d < 0) lost -= d;
+    else doubled += d;
+  }
+  return { lost, doubled };
+}
+
+/** How many times the test hook killed a bolt between the acknowledgement and the commit (from the bolts' logs). */
+function hookKillsIn(dir: string, namespace: string): number {
+  let n = 0;
+  for (const f of readdirSync(dir))
+    if (f.startsWith(namespace) && f.endsWith(".log"))
+      n += readFileSync(`${dir}/${f}`, "utf8").split("test hook: killed").length - 1;
+  return n;
+}
+
+async function untilSettled(cfg: Config, want: Figures, timeoutMs: number): Promise<string[]> {
+  let diff = ["not read yet"];
+  for (const until = Date.now() + timeoutMs; Date.now() < until; await sleep(2000)) {
+    diff = differences(want, await actualFigures(cfg).catch(() => ({ volume: {}, miners: {}, pending: 1 })));
+    if (diff.length === 0) return diff;
+  }
+  return diff;
+}
+
+export async function chaos(env: Record<string, string | undefined> = process.env) {
+  const seed = Number(env.CHAOS_SEED ?? 1);
+  const full = (env.CHAOS_FULL ?? "1") === "1";
+  const cfg = loadConfig({ ...env, BTC_NAMESPACE: `chaos-${seed}-${Date.now().toString(36)}` });
+  await ensureTopics(cfg);
+  await ensureIndices(cfg);
+  const startMs = Date.UTC(2026, 9, 31, 22); // 2 h before a UTC day and month turn
+  const hours = Number(env.CHAOS_HOURS ?? 3);
+  const { lines, minerOf } = chaosStream({ seed, startMs, hours, rate: 0.15 });
+  const want = referenceFigures(lines, (h) => minerOf.get(h) ?? "Unknown");
+  const file = `${PROJECT_ROOT}/var/log/chaos/${cfg.namespace}.jsonl`;
+  mkdirSync(`${PROJECT_ROOT}/var/log/chaos`, { recursive: true });
+  writeFileSync(file, `${lines.map(captureLine).join("\n")}\n`);
+  console.log(`chaos: seed ${seed}, ${lines.length} messages over ${hours} h, namespace ${cfg.namespace}`);
+  const crew = new Crew(cfg, {
+    LOG_LEVEL: "info",
+    BOLT_SESSION_TIMEOUT_MS: "8000",
+    BOLT_RETRY_MAX_MS: "2000",
+    BOLT_TEST_CRASH_AFTER_WRITE: "0.02",
+  });
+  for (const b of BOLT_NAMES) crew.startBolt(b);
+  await sleep(3000);
+  const speed = env.CHAOS_SPEED ?? "60";
+  const producers = [crew.startProducer("bpi", file, speed), crew.startProducer("blockchain", file, speed)];
+  const started = Date.now();
+  const outcomes: Outcome[] = [];
+  for (const f of schedule(cfg, full, env.CHAOS_CLUSTER_FAULTS !== "0")) {
+    const o = await inject(cfg, crew, f);
+    outcomes.push(o);
+    console.log(`  ${o.inFlight ? "in flight" : "IDLE     "} lag ${String(o.lagAtFault).padStart(6)}  ${f.name}`);
+  }
+  const diff = await untilSettled(cfg, want, full ? 600_000 : 300_000);
+  const got = await actualFigures(cfg);
+  const { lost, doubled } = lostAndDoubled(want, got);
+  const hookKills = hookKillsIn(`${PROJECT_ROOT}/var/log/chaos`, cfg.namespace);
+  const report = {
+    seed,
+    profile: cfg.profile,
+    full,
+    messages: lines.length,
+    minutes: Math.round((Date.now() - started) / 600) / 100,
+    bolt_restarts: crew.restarts,
+    crashes_between_ack_and_commit: hookKills,
+    faults: outcomes,
+    lost,
+    doubled,
+    exact: diff.length === 0,
+    differences: diff.slice(0, 20),
+  };
+  for (const p of producers) p.kill("SIGTERM");
+  await crew.stop();
+  mkdirSync(`${PROJECT_ROOT}/chaos-results`, { recursive: true });
+  writeFileSync(`${PROJECT_ROOT}/chaos-results/latest-${cfg.profile}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  console.table(outcomes.map((o) => ({ ...o, recoveryMs: o.recoveryMs ?? "never" })));
+  console.log(`lost ${lost}, doubled ${doubled}, figures ${report.exact ? "EXACT" : `DIFFER: ${diff.join("; ")}`}`);
+  console.log(`bolt restarts ${crew.restarts} (${report.crashes_between_ack_and_commit} by the ack/commit hook)`);
+  const health = await pipelineHealth(cfg, { timeoutMs: 5000 }).catch(() => undefined);
+  if (health) console.log(`dead letters ${health.deadLetters}, reference rejects ${want.rejects}`);
+  await dropNamespace(cfg);
+  // leave the clusters as found: every broker registered, Elasticsearch green
+  for (const until = Date.now() + 180_000; Date.now() < until; await sleep(1000))
+    if (!(await kafkaNotReady(cfg)) && !(await esNotReady(cfg))) break;
+  return report;
+}
+
+async function dropNamespace(cfg: Config) {
+  const admin = kafkaClient(cfg, "chaos-drop").admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: Object.values(topicsOf(cfg)) }).catch(() => {});
+  await admin.disconnect();
+  await esClient(cfg).indices.delete({ index: Object.values(indicesOf(cfg)), ignore_unavailable: true });
+}
+
+if (import.meta.main) {
+  if (process.env.CHAOS_CONFIRM !== "yes") {
+    console.error(
+      "make chaos kills and freezes the running brokers and nodes: run it on a test platform with CHAOS_CONFIRM=yes",
+    );
+    process.exit(2);
+  }
+  chaos()
+    .then((r) => process.exit(r.exact && r.lost === 0 && r.doubled === 0 && r.faults.every((f) => f.inFlight) ? 0 : 1))
+    .catch(fatal);
+}
