@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import type { ServerWebSocket } from "bun";
 import { type Config, topicsOf } from "../scripts/lib/config.ts";
-import { dropNamespace, freshNamespace } from "./cluster.ts";
+import { dropNamespace, envOf, freshNamespace, ROOT } from "./cluster.ts";
 import { readTopic, startProducer, waitFor } from "./producers-kit.ts";
 
 const hashOf = (n: number) => n.toString(16).padStart(64, "0");
@@ -55,6 +55,12 @@ test("close, then silence: reconnected, resubscribed, messages after each outage
     WS_BACKOFF_MAX_MS: "500",
   });
   await waitFor("a third connection", () => connections >= 3 && (subs[2]?.length ?? 0) >= 2, 45_000);
+  // what make status reads: the producer's report of its source (written every 5 s)
+  await Bun.sleep(5500);
+  const status = Bun.spawnSync(["bun", "scripts/setup/status.ts"], { cwd: ROOT, env: envOf(cfg.namespace) });
+  const out = status.stdout.toString();
+  expect(out).toContain("blockchain (live): last messages: blockchain.info/ws");
+  expect(out).toMatch(/blockchain: connection lost 2 times, last \d+ s ago \(silent for \d+ ms/);
   const recs = await readTopic(cfg, topicsOf(cfg).transactions, 3);
   const started = Date.now();
   expect(await p.stop()).toBe(0);

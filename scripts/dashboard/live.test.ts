@@ -6,7 +6,7 @@ import { publicHealth } from "./shape.ts";
 test("the health sent to browsers keeps the figures and drops error texts and internal names", () => {
   const h: Health = {
     at: 1,
-    bolts: [{ bolt: "volume", group: "t-btc-volume", topics: ["t-p3-btc-volume-updates"], lag: 3, rate: 1.5 }],
+    bolts: [{ bolt: "volume", group: "t-btc-volume", topics: ["t-p3-btc-volume-updates"], lag: 3, rate: 1.5, lost: 2 }],
     deadLetters: 0,
     kafka: { ok: false, brokers: 1, expected: 3, controller: null, error: "KafkaJSConnectionError: 10.0.0.7:9093" },
     es: { ok: false, error: "ConnectionError: connect ECONNREFUSED 10.0.0.8:9200" },
@@ -15,7 +15,7 @@ test("the health sent to browsers keeps the figures and drops error texts and in
   const p = publicHealth(h);
   expect(p).toEqual({
     at: 1,
-    bolts: [{ bolt: "volume", lag: 3, rate: 1.5 }],
+    bolts: [{ bolt: "volume", lag: 3, rate: 1.5, lost: 2 }],
     deadLetters: 0,
     kafka: { ok: false, brokers: 1, expected: 3, controller: null },
     es: { ok: false, status: undefined, nodes: undefined },

@@ -124,7 +124,7 @@ export function originLabel(origins: string[]): string | null {
 export function publicHealth(h: Health) {
   return {
     at: h.at,
-    bolts: h.bolts.map((b) => ({ bolt: b.bolt, lag: b.lag, rate: b.rate })),
+    bolts: h.bolts.map((b) => ({ bolt: b.bolt, lag: b.lag, rate: b.rate, lost: b.lost })),
     deadLetters: h.deadLetters,
     kafka: { ok: h.kafka.ok, brokers: h.kafka.brokers, expected: h.kafka.expected, controller: h.kafka.controller },
     es: { ok: h.es.ok, status: h.es.status, nodes: h.es.nodes },

@@ -105,6 +105,8 @@ export function loadConfig(env: Env = process.env) {
       txKeepRaw: int(env, "BOLT_TX_KEEP_RAW", 0, 0) === 1,
       testCrashAfterWrite: num(env, "BOLT_TEST_CRASH_AFTER_WRITE", 0),
     },
+    /** where the producers leave their sources' health for make status (per namespace) */
+    healthDir: join(str(env, "BTC_VAR", join(PROJECT_ROOT, "var")), "run", "health", ns || "default"),
     kibanaUrl: env.KIBANA_URL || undefined,
     /** make kibana-import's own login to Kibana (never the Elasticsearch credentials), CA, and plain-http consent */
     kibana: {

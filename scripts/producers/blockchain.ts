@@ -16,6 +16,7 @@ import { simulateChain } from "../tools/simulator.ts";
 import type { Pool } from "../tools/simulator-random.ts";
 import { fetchBlockDetails } from "./block-details.ts";
 import { type Ingest, paced, startPublishing, until } from "./runtime.ts";
+import { connectionLost, type SourceHealth } from "./source-health.ts";
 import { runWsFeed } from "./ws-feed.ts";
 
 export const CHAIN_FEEDS = new Set([
@@ -37,7 +38,7 @@ export function announcedBlock(text: string): { hash: string; height: number } |
   }
 }
 
-async function live(cfg: Config, ingest: Ingest): Promise<void> {
+async function live(cfg: Config, ingest: Ingest, health?: SourceHealth): Promise<void> {
   const p = cfg.producers;
   const details = {
     blockchainApi: p.blockchainApi,
@@ -54,6 +55,7 @@ async function live(cfg: Config, ingest: Ingest): Promise<void> {
     subscriptions: ['{"op":"unconfirmed_sub"}', '{"op":"blocks_sub"}'],
     isStopping,
     whenStopping: whenStopping(),
+    onLost: (reason) => health && connectionLost(health, reason),
     onMessage: (text, at) => {
       void ingest({ at, feed: "blockchain.info/ws", text });
       const block = announcedBlock(text);
@@ -98,7 +100,7 @@ async function replay(cfg: Config, ingest: Ingest): Promise<void> {
 
 export async function main(): Promise<void> {
   const cfg = configOrExit();
-  const { ingest } = startPublishing(cfg, "blockchain");
+  const { ingest, health } = startPublishing(cfg, "blockchain");
   log.info("blockchain producer started", {
     mode: cfg.producers.mode,
     capture: cfg.producers.captureFile ?? null,
@@ -107,7 +109,7 @@ export async function main(): Promise<void> {
       : {}),
   });
   const run = { live, simulate, replay }[cfg.producers.mode];
-  await run(cfg, ingest);
+  await run(cfg, ingest, health);
   await whenStopping();
 }
 

@@ -16,6 +16,7 @@ import { simulatePrices } from "../tools/simulator.ts";
 import { getText } from "./block-details.ts";
 import { type Fetched, judge, type PriceState, pollOnce, settle } from "./price-poll.ts";
 import { type Ingest, paced, startPublishing } from "./runtime.ts";
+import { type SourceHealth, sourceResult } from "./source-health.ts";
 
 /** How a source is asked for a body, per mode. */
 export function fetcherOf(cfg: Config): (feed: string) => Promise<Fetched> {
@@ -36,7 +37,7 @@ export function fetcherOf(cfg: Config): (feed: string) => Promise<Fetched> {
   };
 }
 
-async function onSchedule(cfg: Config, ingest: Ingest): Promise<void> {
+async function onSchedule(cfg: Config, ingest: Ingest, health: SourceHealth): Promise<void> {
   const p = cfg.producers;
   const feeds = p.mode === "simulate" ? ["blockchain.info/ticker"] : p.bpiSources;
   const fetchBody = fetcherOf(cfg);
@@ -51,6 +52,8 @@ async function onSchedule(cfg: Config, ingest: Ingest): Promise<void> {
       try {
         const r = await pollOnce(feeds, fetchBody, state, p.bpiMaxJumpPct);
         for (const s of r.skipped) log.warn("price source skipped", s);
+        for (const s of r.skipped) sourceResult(health, s.feed, s.reason);
+        if (r.accepted) sourceResult(health, r.accepted.feed, undefined);
         for (const c of r.refused) await ingest(c, { capturedOnly: true });
         if (r.accepted) await ingest(r.accepted);
         else log.error("no price source gave a sound price this tick", { sources: feeds });
@@ -85,7 +88,7 @@ async function replay(cfg: Config, ingest: Ingest): Promise<void> {
 export async function main(): Promise<void> {
   const cfg = configOrExit();
   for (const f of cfg.producers.bpiSources) if (!isPriceFeed(f)) fatal(new Error(`BPI_SOURCES: unknown source ${f}`));
-  const { ingest } = startPublishing(cfg, "bpi");
+  const { ingest, health } = startPublishing(cfg, "bpi");
   log.info("price producer started", {
     mode: cfg.producers.mode,
     schedule: cfg.producers.bpiSchedule,
@@ -95,7 +98,7 @@ export async function main(): Promise<void> {
       : {}),
   });
   if (cfg.producers.mode === "replay") await replay(cfg, ingest);
-  else await onSchedule(cfg, ingest);
+  else await onSchedule(cfg, ingest, health);
   await whenStopping();
 }
 

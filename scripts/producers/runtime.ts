@@ -8,6 +8,7 @@ import { isStopping, onShutdown, whenStopping } from "../lib/shutdown.ts";
 import { type Captured, captureWriter, readCapture } from "../tools/capture.ts";
 import { Publisher } from "./publisher.ts";
 import { type Origin, route } from "./records.ts";
+import { messageSeen, newSourceHealth, type SourceHealth, writeSourceHealth } from "./source-health.ts";
 
 export const ORIGIN_OF_MODE = { live: "live", simulate: "simulated", replay: "replay" } as const;
 
@@ -18,7 +19,10 @@ export type Ingest = (
 ) => Promise<boolean>;
 
 /** Connect (lazily, retried by the publisher's loop), and return the ingest function. */
-export function startPublishing(cfg: Config, name: string): { publisher: Publisher; ingest: Ingest } {
+export function startPublishing(
+  cfg: Config,
+  name: string,
+): { publisher: Publisher; ingest: Ingest; health: SourceHealth } {
   // A failed send retires the Kafka producer (see ReliableProducer): never reuse one after a timeout.
   const producer = new ReliableProducer(kafkaClient(cfg, `${cfg.kafka.clientId}-${name}`), cfg.kafka.sendTimeoutMs);
   const publisher = new Publisher((topic, messages) => producer.send(topic, messages), {
@@ -31,8 +35,19 @@ export function startPublishing(cfg: Config, name: string): { publisher: Publish
   const capture = captureWriter(cfg.producers.captureFile);
   const topics = topicsOf(cfg);
   let skipped = 0;
+  const health = newSourceHealth(name, cfg.producers.mode);
+  const writeHealth = () => {
+    try {
+      writeSourceHealth(cfg.healthDir, health);
+    } catch (e) {
+      log.debug("source health not written", { error: e });
+    }
+  };
+  writeHealth();
+  const healthTimer = setInterval(writeHealth, 5000);
   const ingest: Ingest = async (c, opts = {}) => {
     capture(c);
+    messageSeen(health, c.feed);
     if (opts.capturedOnly) return false;
     const r = route(topics, c, origin, opts.height);
     if ("skip" in r) {
@@ -58,10 +73,11 @@ export function startPublishing(cfg: Config, name: string): { publisher: Publish
   );
   onShutdown("kafka producer", async () => {
     clearInterval(stats);
+    clearInterval(healthTimer);
     await publisher.close(7000);
     await producer.disconnect();
   });
-  return { publisher, ingest };
+  return { publisher, ingest, health };
 }
 
 /**

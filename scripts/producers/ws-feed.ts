@@ -11,6 +11,8 @@ export type WsFeedOptions = {
   backoffMaxMs: number;
   subscriptions: string[];
   onMessage: (text: string, at: number) => void;
+  /** told each time the connection is lost, with why */
+  onLost?: (reason: string) => void;
   isStopping: () => boolean;
   whenStopping: Promise<void>;
 };
@@ -73,6 +75,7 @@ export async function runWsFeed(o: WsFeedOptions): Promise<void> {
     const { reason, healthy } = await connectOnce(o);
     if (o.isStopping()) break;
     if (healthy) attempt = 0;
+    o.onLost?.(reason);
     const delay = reconnectDelay(attempt++, o.backoffMaxMs);
     log.warn("websocket lost, reconnecting", { reason, attempt, delayMs: delay });
     await Promise.race([sleep(delay), o.whenStopping]);

@@ -2,7 +2,10 @@
 // - every supervisord program and its state;
 // - Kafka: brokers, the KRaft quorum (leader, voters, follower lag), offline and under-replicated partitions;
 // - Elasticsearch: the facts of GET _cluster/health (status, nodes, active and unassigned shards) and the indices;
-// - the pipeline: per bolt its consumer lag and rate, the dead letters, and what waits for a price, since when.
+// - the pipeline: per bolt its consumer lag and rate, STUCK when it has lag and made no progress in 3 s, LOST
+//   when Kafka deleted records before it read them, the dead letters, and what waits for a price, since when;
+// - the sources, as the producers last reported them: per feed its last message, SILENT or FAILING sources and
+//   why, lost connections.
 // Exits 1 when something is down or degraded, so scripts can use it. Reads: BTC_PROFILE, KAFKA_*, ES_*, KAFKA_HOME.
 
 import { join } from "node:path";
@@ -11,6 +14,7 @@ import { type Config, configOrExit, indicesOf, PROJECT_ROOT } from "../lib/confi
 import { esClient } from "../lib/es.ts";
 import { kafkaClient } from "../lib/kafka.ts";
 import { fatal, sleep } from "../lib/log.ts";
+import { readSourceHealth, sourceProblems } from "../producers/source-health.ts";
 import { pipelineHealth } from "../tools/pipeline-health.ts";
 
 const ROOT = PROJECT_ROOT;
@@ -102,16 +106,43 @@ async function esPart(cfg: Config): Promise<boolean> {
   }
 }
 
+const STUCK_WINDOW_MS = 3000;
+
+/** The sources as the producers last saw them (var/run/health/<namespace>/producer-*.json). */
+function sourcesPart(cfg: Config): boolean {
+  console.log("== Sources");
+  const all = readSourceHealth(cfg.healthDir);
+  if (all.length === 0) console.log("  no producer has reported (not started?)");
+  const now = Date.now();
+  let ok = true;
+  for (const h of all) {
+    const feeds = Object.entries(h.feeds)
+      .map(([f, x]) => `${f} ${Math.round((now - x.last) / 1000)} s ago (${x.count})`)
+      .join(", ");
+    console.log(`  ${h.producer} (${h.mode}): last messages: ${feeds || "none"}`);
+    for (const p of sourceProblems(h, now)) {
+      ok = false;
+      console.log(`    ${p}`);
+    }
+  }
+  return ok;
+}
+
 async function pipelinePart(cfg: Config): Promise<boolean> {
   console.log("== Pipeline");
   try {
     const first = await pipelineHealth(cfg, { timeoutMs: 5000 });
-    await sleep(1000);
+    await sleep(STUCK_WINDOW_MS);
     const p = await pipelineHealth(cfg, { timeoutMs: 5000, previous: first.sample });
-    for (const b of p.bolts)
+    for (const b of p.bolts) {
       console.log(
         `  ${b.bolt.padEnd(14)} lag ${String(b.lag).padStart(8)}  ${b.rate === null ? "-" : b.rate.toFixed(1)} msg/s  (group ${b.group})`,
       );
+      if (b.lag > 0 && b.rate === 0)
+        console.log(`    STUCK: ${b.lag} records waiting and no progress in ${STUCK_WINDOW_MS / 1000} s (see its log)`);
+      if (b.lost > 0)
+        console.log(`    LOST: ${b.lost} records deleted by Kafka's retention before this bolt read them`);
+    }
     console.log(`  dead letters: ${p.deadLetters}`);
     const es = esClient(cfg);
     const ix = indicesOf(cfg);
@@ -149,7 +180,13 @@ async function pipelinePart(cfg: Config): Promise<boolean> {
 async function main() {
   const cfg = configOrExit();
   console.log(`btc-realtime status, profile ${cfg.profile}, ${new Date().toISOString()}`);
-  const ok = [await supervisorPart(), await kafkaPart(cfg), await esPart(cfg), await pipelinePart(cfg)];
+  const ok = [
+    await supervisorPart(),
+    await kafkaPart(cfg),
+    await esPart(cfg),
+    await pipelinePart(cfg),
+    sourcesPart(cfg),
+  ];
   process.exit(ok.every(Boolean) ? 0 : 1);
 }
 

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { defaultTopics, groupOf, lagOf, rateOf } from "./pipeline-health.ts";
+import { defaultTopics, groupOf, lagOf, lostOf, rateOf } from "./pipeline-health.ts";
 
 test("lag: end minus committed per partition; nothing committed counts from 0; never negative", () => {
   expect(lagOf({ "t/0": 10, "t/1": 5, "t/2": 7 }, { "t/0": 4, "t/1": -1, "t/2": 9 })).toBe(6 + 5 + 0);
@@ -19,4 +19,9 @@ test("groups and topics follow BTC_NAMESPACE", () => {
   expect(groupOf({ namespace: "" }, "volume")).toBe("btc-volume");
   expect(groupOf({ namespace: "t-a" }, "volume")).toBe("t-a-btc-volume");
   expect(defaultTopics({ namespace: "t-a" }).prices).toEqual(["t-a-p3-btc-bpi"]);
+});
+
+test("records deleted before a group read them: the log start above its committed offset", () => {
+  expect(lostOf({ "t/0": 10, "t/1": 5, "t/2": 0 }, { "t/0": 4, "t/1": -1, "t/2": 9 })).toBe(6 + 5 + 0);
+  expect(lostOf({ "t/0": 3 }, { "t/0": 3 })).toBe(0);
 });

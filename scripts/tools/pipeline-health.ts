@@ -33,7 +33,15 @@ export const groupOf = (cfg: Pick<Config, "namespace">, bolt: string) =>
 /** Offsets per "topic/partition". */
 export type Offsets = Record<string, number>;
 export type Sample = { at: number; committed: Record<string, number> };
-export type BoltHealth = { bolt: string; group: string; topics: string[]; lag: number; rate: number | null };
+export type BoltHealth = {
+  bolt: string;
+  group: string;
+  topics: string[];
+  lag: number;
+  rate: number | null;
+  /** records deleted (retention) before this group read them: log start above its committed offset */
+  lost: number;
+};
 export type Health = {
   at: number;
   bolts: BoltHealth[];
@@ -57,6 +65,14 @@ export function lagOf(ends: Offsets, committed: Offsets): number {
   return lag;
 }
 
+/** Records a group will never read: for each partition, how far the log start is above the committed offset
+ * (nothing committed counts from 0). */
+export function lostOf(starts: Offsets, committed: Offsets): number {
+  let lost = 0;
+  for (const [tp, low] of Object.entries(starts)) lost += Math.max(0, low - Math.max(0, committed[tp] ?? 0));
+  return lost;
+}
+
 /** Messages per second from two samples of a group's summed committed offsets (null without a usable pair). */
 export function rateOf(prev: Sample | undefined, cur: Sample, group: string): number | null {
   if (!prev || cur.at - prev.at < 200) return null;
@@ -69,11 +85,16 @@ export function rateOf(prev: Sample | undefined, cur: Sample, group: string): nu
 const within = <T>(ms: number, p: Promise<T>, what: string) =>
   Promise.race([p, sleep(ms).then(() => Promise.reject(new Error(`${what}: no answer within ${ms} ms`)))]);
 
-async function endOffsets(admin: Admin, topic: string): Promise<Offsets> {
-  const out: Offsets = {};
-  for (const p of await admin.fetchTopicOffsets(topic).catch(() => [])) out[`${topic}/${p.partition}`] = Number(p.high);
-  return out;
+async function offsetsOf(admin: Admin, topic: string): Promise<{ ends: Offsets; starts: Offsets }> {
+  const ends: Offsets = {};
+  const starts: Offsets = {};
+  for (const p of await admin.fetchTopicOffsets(topic).catch(() => [])) {
+    ends[`${topic}/${p.partition}`] = Number(p.high);
+    starts[`${topic}/${p.partition}`] = Number(p.low);
+  }
+  return { ends, starts };
 }
+const endOffsets = async (admin: Admin, topic: string) => (await offsetsOf(admin, topic)).ends;
 
 async function groupOffsets(admin: Admin, cfg: Config, bolt: string) {
   const group = groupOf(cfg, bolt);
@@ -81,9 +102,11 @@ async function groupOffsets(admin: Admin, cfg: Config, bolt: string) {
   const got = await admin.fetchOffsets({ groupId: group }).catch(() => []);
   for (const t of got) for (const p of t.partitions) committed[`${t.topic}/${p.partition}`] = Number(p.offset);
   const topics = [...new Set([...(defaultTopics(cfg)[bolt] ?? []), ...got.map((t) => t.topic)])].sort();
-  const ends: Offsets = Object.assign({}, ...(await Promise.all(topics.map((t) => endOffsets(admin, t)))));
+  const all = await Promise.all(topics.map((t) => offsetsOf(admin, t)));
+  const ends: Offsets = Object.assign({}, ...all.map((o) => o.ends));
+  const starts: Offsets = Object.assign({}, ...all.map((o) => o.starts));
   const sum = Object.values(committed).reduce((s, o) => s + Math.max(0, o), 0);
-  return { group, topics, lag: lagOf(ends, committed), sum };
+  return { group, topics, lag: lagOf(ends, committed), lost: lostOf(starts, committed), sum };
 }
 
 async function kafkaPart(cfg: Config, admin: Admin, prev?: Sample) {

@@ -158,6 +158,10 @@ export function renderHealth(h) {
   setText("health-dlq", `Dead letters: ${h.deadLetters === null ? "unknown" : intFmt.format(h.deadLetters)}`);
   fillTable(
     "health-bolts",
-    h.bolts.map((b) => [b.bolt, intFmt.format(b.lag), b.rate === null ? "–" : b.rate.toFixed(1)]),
+    h.bolts.map((b) => [
+      b.lost > 0 ? `${b.bolt} (LOST ${intFmt.format(b.lost)}: deleted before read)` : b.bolt,
+      intFmt.format(b.lag),
+      b.rate === null ? "–" : b.rate.toFixed(1),
+    ]),
   );
 }

@@ -1,0 +1,26 @@
+import { expect, test } from "bun:test";
+import { connectionLost, messageSeen, newSourceHealth, sourceProblems, sourceResult } from "./source-health.ts";
+
+test("a live source that stopped talking, a failing price source, a lost connection are said", () => {
+  const h = newSourceHealth("blockchain", "live");
+  h.at = 100_000;
+  expect(sourceProblems(h, 100_000)).toEqual(["blockchain: no message from any source yet"]);
+  messageSeen(h, "blockchain.info/ws", 10_000);
+  connectionLost(h, "closed (1006)", 90_000);
+  sourceResult(h, "kraken/ticker", "timeout after 5000 ms", 95_000);
+  expect(sourceProblems(h, 100_000)).toEqual([
+    "blockchain.info/ws: SILENT for 90 s",
+    "kraken/ticker: FAILING since 1970-01-01T00:01:35.000Z: timeout after 5000 ms",
+    "blockchain: connection lost 1 times, last 10 s ago (closed (1006))",
+  ]);
+  sourceResult(h, "kraken/ticker", undefined);
+  messageSeen(h, "blockchain.info/ws", 99_000);
+  expect(sourceProblems(h, 100_000)).toEqual(["blockchain: connection lost 1 times, last 10 s ago (closed (1006))"]);
+});
+
+test("simulated and replayed traffic is not expected to flow; a producer that stopped writing is noticed", () => {
+  const h = newSourceHealth("bpi", "replay");
+  h.at = 0;
+  expect(sourceProblems(h, 10_000)).toEqual([]);
+  expect(sourceProblems(h, 60_000)).toEqual(["bpi: no news from the producer for 60 s"]);
+});
