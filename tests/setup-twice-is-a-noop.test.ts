@@ -16,7 +16,7 @@ test("make setup twice: the second run changes nothing", async () => {
   const after = await fingerprint();
   expect(after).toBe(before);
   const steps = second.stdout.split("\n").filter((l) => l.startsWith("==> ["));
-  expect(steps.length).toBe(7);
+  expect(steps.length).toBe(8);
   expect(second.stdout).not.toMatch(/installed|created|FAILED/);
   expect(second.stdout).toContain("setup complete");
 }, 300_000);
