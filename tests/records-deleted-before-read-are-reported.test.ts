@@ -25,6 +25,7 @@ test("records deleted before a bolt read them are reported as lost, by bolt", as
   await producer.disconnect();
   const admin = kafka.admin();
   await admin.connect();
+  await admin.fetchTopicMetadata({ topics: [topic] });
   await admin.deleteTopicRecords({ topic, partitions: [{ partition: 0, offset: "6" }] });
   await admin.disconnect();
 
