@@ -84,3 +84,33 @@ test("a record Kafka refuses as too large is split out, then dropped and counted
   expect(p.dropped).toBe(1);
   await p.close(500);
 });
+
+test("a block or price record never waits behind a backlog of transaction batches", async () => {
+  const sent: string[] = [];
+  let release = () => {};
+  const p = new Publisher(
+    async (topic) => {
+      sent.push(topic);
+      await new Promise<void>((r) => (release = r));
+    },
+    { max: 10_000, maxBytes: 10_000_000, batchMax: 10 },
+  );
+  p.start();
+  for (let i = 0; i < 200; i++) p.push(tx(i)); // 20 batches of transactions
+  await Bun.sleep(10);
+  p.push(block(1));
+  p.push({ topic: "bpi", droppable: false, message: { key: "BTC-EUR", value: "{}" } });
+  for (let i = 0; i < 4; i++) {
+    release();
+    await Bun.sleep(5);
+  }
+  // the first transaction batch was already in flight; the block and the price go right after it
+  expect(sent.slice(0, 3)).toEqual(["tx", "blocks", "bpi"]);
+  for (let i = 0; i < 40 && p.count > 0; i++) {
+    release();
+    await Bun.sleep(2);
+  }
+  release();
+  await p.close(1000);
+  expect(p.published).toBe(202);
+});

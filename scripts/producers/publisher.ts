@@ -1,5 +1,6 @@
 // The producers' bounded buffer in front of Kafka: records wait in per-topic FIFO queues (so each key stays in
-// order) and one sender loop sends them in batches, one send in flight, retrying with backoff while Kafka is slow
+// order) and one sender loop sends them in batches (blocks and prices first, never behind a transaction backlog;
+// the other queues in turn), one send in flight, retrying with backoff while Kafka is slow
 // or down. Memory is bounded (records and bytes): beyond the bound a droppable record (a transaction) is dropped,
 // and a non-droppable one (block, price) evicts the oldest droppable one; each drop is counted and logged (a
 // summary a second with the keys). pushWait() applies back-pressure instead (replay: nothing is lost).
@@ -111,11 +112,19 @@ export class Publisher {
     this.loop ??= this.run();
   }
 
+  private turn = 0;
+  /** The queue to send from next: one whose head is a block or a price first (never behind a backlog of
+   * transaction batches), else the non-empty queues in turn. */
+  private next(): Queued[] | undefined {
+    const lists = [...this.queues.values()].filter((l) => l.length > 0);
+    return lists.find((l) => !l[0]!.droppable) ?? lists[this.turn++ % Math.max(1, lists.length)];
+  }
+
   private async run(): Promise<void> {
     let attempt = 0;
     let limit = this.opts.batchMax;
     while (!this.closing || this.count > 0) {
-      const list = [...this.queues.values()].find((l) => l.length > 0);
+      const list = this.next();
       if (!list) {
         if (this.closing) break;
         await new Promise<void>((r) => (this.wake = r));
