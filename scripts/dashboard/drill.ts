@@ -4,7 +4,7 @@
 // is pending (null). Exact: sat × eur_e8 as a BigInt, rounded once, half up, to the cent.
 // Indices read: btc-raw-transactions (hour), btc-raw-blocks (day, month, miner), btc-value (time). No env.
 
-import { centsOf, e16Of, priceE8Of } from "../domain/pricing.ts";
+import { centsOf, e16Of, pricesAtOf as observationsAt, pricesAtRequest } from "../domain/pricing.ts";
 import { type Config, indicesOf } from "../lib/config.ts";
 import type { Period } from "./params.ts";
 import type { Search } from "./queries.ts";
@@ -12,7 +12,6 @@ import type { Search } from "./queries.ts";
 type Hit = { _source?: Record<string, unknown> };
 type Answer = { hits?: { hits: Hit[]; total?: { value: number } | number }; aggregations?: Record<string, unknown> };
 export type Price = { t: number; eur: number; e8: number; source: string };
-const FIELDS = ["time", "eur", "eur_e8", "source"];
 
 export function hourTxQuery(cfg: Pick<Config, "namespace">, hour: number, size: number): Search {
   return {
@@ -49,49 +48,16 @@ export function blocksQuery(
   } satisfies Search;
 }
 
-/** The observation in effect at each time, in one search: a range bucket per gap between consecutive times
- * ((previous, t]), each with its last observation, carried forward; the earliest for times before all. */
+/** The observation in effect at each time, in one search (the rollups' own, domain/pricing.ts). */
 export function pricesAtQuery(cfg: Pick<Config, "namespace">, times: number[]): Search {
-  const sorted = [...new Set(times)].sort((a, b) => a - b);
-  const ranges = sorted.map((t, i) => (i === 0 ? { to: t + 1 } : { from: sorted[i - 1]! + 1, to: t + 1 }));
-  return {
-    index: indicesOf(cfg).value,
-    body: {
-      size: 0,
-      track_total_hits: false,
-      aggs: {
-        latest: { max: { field: "time" } },
-        earliest: { top_hits: { size: 1, _source: FIELDS, sort: [{ time: "asc" }, { source: "asc" }] } },
-        at: {
-          range: { field: "time", keyed: false, ranges },
-          aggs: { last: { top_hits: { size: 1, _source: FIELDS, sort: [{ time: "desc" }, { source: "desc" }] } } },
-        },
-      },
-    },
-  };
-}
-
-const ms = (v: unknown) => (typeof v === "number" ? v : new Date(String(v)).getTime());
-function priceOf(x: unknown): Price | undefined {
-  const s = (x as { hits?: { hits: Hit[] } } | undefined)?.hits?.hits[0]?._source;
-  if (!s || typeof s.eur !== "number") return undefined;
-  const e8 = typeof s.eur_e8 === "number" ? s.eur_e8 : priceE8Of(s.eur);
-  return { t: ms(s.time), eur: e8 / 1e8, e8, source: String(s.source ?? "") };
+  return { index: indicesOf(cfg).value, body: { ...pricesAtRequest(times), track_total_hits: false } };
 }
 
 /** The price of each time from pricesAtQuery's answer (undefined: pending, or no price at all). */
 export function pricesAtOf(a: Answer, times: number[]): Map<number, Price | undefined> {
-  const sorted = [...new Set(times)].sort((x, y) => x - y);
-  const aggs = a.aggregations ?? {};
-  const latest = (aggs.latest as { value?: number | null } | undefined)?.value ?? null;
-  const buckets = (aggs.at as { buckets?: Array<{ doc_count: number; last: unknown }> } | undefined)?.buckets ?? [];
-  let carried = priceOf(aggs.earliest);
   const out = new Map<number, Price | undefined>();
-  sorted.forEach((t, i) => {
-    const b = buckets[i];
-    if (b && b.doc_count > 0) carried = priceOf(b.last) ?? carried;
-    out.set(t, latest !== null && t < latest ? carried : undefined);
-  });
+  for (const [t, o] of observationsAt(a.aggregations, times))
+    out.set(t, o && { t: o.time, eur: o.eur_e8 / 1e8, e8: o.eur_e8, source: o.source });
   return out;
 }
 
@@ -104,7 +70,7 @@ export const totalOf = (a: Answer) => {
   const t = a.hits?.total;
   return typeof t === "number" ? t : (t?.value ?? 0);
 };
-const timeOf = (s: Record<string, unknown>) => ms(s.time);
+const timeOf = (s: Record<string, unknown>) => (typeof s.time === "number" ? s.time : Date.parse(String(s.time)));
 export const timesOf = (a: Answer) => hitsOf(a).map(timeOf);
 
 /** The hour's transactions, largest first, each with its EUR value and the price used. */

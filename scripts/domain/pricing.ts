@@ -94,3 +94,48 @@ export function valuationAt(w: PriceWindow, t: number): Observation | undefined 
 export function revaluedSpan(maxT: number, before?: number, after?: number): { from: number; to: number } {
   return { from: before ?? Number.NEGATIVE_INFINITY, to: after ?? maxT };
 }
+
+/** The search (body, on btc-value) that finds the observation in effect at each of `times` in one request: a
+ * `range` bucket per gap between consecutive times ((previous, t]) with its last observation, the earliest of all,
+ * and the latest's time (the watermark). Read it with pricesAtOf. */
+export function pricesAtRequest(times: number[]) {
+  const sorted = [...new Set(times)].sort((a, b) => a - b);
+  const ranges = sorted.map((t, i) => (i === 0 ? { to: t + 1 } : { from: sorted[i - 1]! + 1, to: t + 1 }));
+  const fields = ["time", "eur", "eur_e8", "source"];
+  const top = (order: "asc" | "desc") => ({
+    top_hits: { size: 1, _source: fields, sort: [{ time: order }, { source: order }] },
+  });
+  return {
+    size: 0,
+    aggs: {
+      latest: { max: { field: "time" } },
+      earliest: top("asc"),
+      at: { range: { field: "time", keyed: false, ranges }, aggs: { last: top("desc") } },
+    },
+  };
+}
+
+type Tops = { hits?: { hits: Array<{ _source?: Record<string, unknown> }> } };
+function observationIn(x: unknown): Observation | undefined {
+  const s = (x as Tops | undefined)?.hits?.hits[0]?._source;
+  if (!s) return undefined;
+  const time = typeof s.time === "number" ? s.time : Date.parse(String(s.time));
+  const eurE8 = typeof s.eur_e8 === "number" ? s.eur_e8 : typeof s.eur === "number" ? priceE8Of(s.eur) : undefined;
+  return eurE8 === undefined ? undefined : { time, eur_e8: eurE8, source: String(s.source ?? "") };
+}
+
+/** The observation each time is valued at, from pricesAtRequest's aggregations: the last at or before it, carried
+ * forward, else the earliest; undefined while the price stream has not passed it (or there is no price at all). */
+export function pricesAtOf(aggs: Record<string, unknown> | undefined, times: number[]) {
+  const sorted = [...new Set(times)].sort((a, b) => a - b);
+  const latest = (aggs?.latest as { value?: number | null } | undefined)?.value ?? null;
+  const buckets = (aggs?.at as { buckets?: Array<{ doc_count: number; last: unknown }> } | undefined)?.buckets ?? [];
+  let carried = observationIn(aggs?.earliest);
+  const out = new Map<number, Observation | undefined>();
+  sorted.forEach((t, i) => {
+    const b = buckets[i];
+    if (b && b.doc_count > 0) carried = observationIn(b.last) ?? carried;
+    out.set(t, latest !== null && t < latest ? carried : undefined);
+  });
+  return out;
+}

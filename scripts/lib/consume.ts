@@ -47,15 +47,7 @@ export function updateVersion(m: Pick<KafkaMessage, "timestamp" | "offset">): nu
   return ts * 1024 + (Number(m.offset) % 1024);
 }
 
-export async function runBolt(opts: {
-  cfg: Config;
-  name: string;
-  topics: string[];
-  handle: Handler;
-  /** called every `tickMs` between batches (periodic sweeps); errors are logged, never fatal */
-  tick?: (ctx: BoltContext) => Promise<void>;
-  tickMs?: number;
-}): Promise<void> {
+export async function runBolt(opts: { cfg: Config; name: string; topics: string[]; handle: Handler }): Promise<void> {
   const { cfg, name } = opts;
   const kafka = kafkaClient(cfg, `${cfg.kafka.clientId}-${name}`);
   const producer = new ReliableProducer(kafka, cfg.kafka.sendTimeoutMs);
@@ -95,21 +87,6 @@ export async function runBolt(opts: {
 
   await consumer.connect();
   for (const topic of opts.topics) await consumer.subscribe({ topic, fromBeginning: true });
-  let lastTick = 0;
-  let ticking = false;
-  /** one tick at a time (a tick waiting for Elasticsearch must not pile up behind the timer) */
-  const runTick = async (ctx: BoltContext) => {
-    if (!opts.tick || ticking) return;
-    ticking = true;
-    lastTick = Date.now();
-    try {
-      await opts.tick(ctx);
-    } catch (e) {
-      log.warn(`${name} tick failed`, { error: e });
-    } finally {
-      ticking = false;
-    }
-  };
   await consumer.run({
     autoCommit: false,
     eachBatchAutoResolve: false,
@@ -154,15 +131,7 @@ export async function runBolt(opts: {
         });
         await ctx.heartbeat();
       }
-      if (opts.tick && Date.now() - lastTick >= (opts.tickMs ?? 1000)) await runTick(ctx);
     },
   });
-  if (opts.tick) {
-    const timer = setInterval(() => {
-      if (Date.now() - lastTick < (opts.tickMs ?? 1000) || isStopping()) return;
-      void runTick({ producer, heartbeat: async () => alive() });
-    }, opts.tickMs ?? 1000);
-    onShutdown("tick", () => clearInterval(timer));
-  }
   log.info("consuming", { group: groupId, topics: opts.topics });
 }

@@ -3,7 +3,7 @@
 // prefix of the price stream. Writes are the prices bolt's alone.
 
 import type { Client } from "@elastic/elasticsearch";
-import type { Observation, PriceWindow } from "../domain/pricing.ts";
+import { type Observation, type PriceWindow, pricesAtOf, pricesAtRequest } from "../domain/pricing.ts";
 import { type Config, indicesOf } from "./config.ts";
 import { withRetry } from "./es.ts";
 
@@ -74,40 +74,12 @@ export async function priceWindow(es: Client, cfg: Config, from: number, to: num
   return { latest, prices };
 }
 
-/** The observation each time is valued at (undefined while the price stream has not passed it), in one search:
- * a range bucket per gap between consecutive times, each with its last observation, carried forward. */
+/** The observation each time is valued at (undefined while the price stream has not passed it), in one search
+ * (domain/pricing.ts pricesAtRequest). */
 export async function pricesAt(es: Client, cfg: Config, times: number[], hb?: Hb) {
-  const sorted = [...new Set(times)].sort((a, b) => a - b);
-  const out = new Map<number, Observation | undefined>();
-  if (sorted.length === 0) return out;
-  const ranges = sorted.map((t, i) => (i === 0 ? { to: t + 1 } : { from: sorted[i - 1]! + 1, to: t + 1 }));
-  const res = await search(
-    es,
-    cfg,
-    "prices at times",
-    {
-      size: 0,
-      aggs: {
-        latest: { max: { field: "time" } },
-        earliest: { top_hits: { size: 1, _source: FIELDS, sort: ASC } },
-        at: {
-          range: { field: "time", keyed: false, ranges },
-          aggs: { last: { top_hits: { size: 1, _source: FIELDS, sort: DESC } } },
-        },
-      },
-    },
-    hb,
-  );
-  const aggs = res.aggregations as Record<string, unknown>;
-  const latest = (aggs.latest as { value: number | null }).value;
-  const buckets = (aggs.at as { buckets: Array<{ doc_count: number; last: unknown }> }).buckets;
-  let carried: Observation | undefined = top(aggs.earliest);
-  sorted.forEach((t, i) => {
-    const b = buckets[i]!;
-    if (b.doc_count > 0) carried = top(b.last);
-    out.set(t, latest !== null && t < latest ? carried : undefined);
-  });
-  return out;
+  if (times.length === 0) return new Map<number, Observation | undefined>();
+  const res = await search(es, cfg, "prices at times", pricesAtRequest(times), hb);
+  return pricesAtOf(res.aggregations as Record<string, unknown>, times);
 }
 
 /** The times of the nearest observations before minT and after maxT (undefined: none). */
