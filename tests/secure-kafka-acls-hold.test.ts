@@ -1,17 +1,20 @@
 // Secure mode (BTC_SECURE=1, tests/run-secure.sh): Kafka's ACLs hold. A producer cannot write a bolt's topic; a
 // bolt reads only its input, writes only its outputs and the dead letters, and uses only its own consumer group; the
-// dashboard and the status tool read offsets and write nothing. Each lock is checked next to what the same identity
-// may do, so a refusal means the lock and not a broken client. A client without credentials, with a wrong password,
-// trusting another CA or in plain text is refused, and the KRaft listener refuses a client without the node
-// certificate.
+// dashboard and the status tool read offsets and the dead letters (in a group of their own) and write nothing; make
+// status runs Kafka's quorum tool as `status` over TLS, its properties file private and removed. Each lock is
+// checked next to what the same identity may do, so a refusal means the lock and not a broken client. A client
+// without credentials, with a wrong password, trusting another CA or in plain text is refused, and the KRaft
+// listener refuses a client without the node certificate.
 
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { Kafka, logLevel } from "kafkajs";
 import { type Config, topicsOf } from "../scripts/lib/config.ts";
 import { kafkaClient } from "../scripts/lib/kafka.ts";
+import { emptyTally } from "../scripts/tools/dead-letters.ts";
+import { pipelineHealth } from "../scripts/tools/pipeline-health.ts";
 import { dropNamespace } from "./cluster.ts";
-import { as, NODE, otherCa, refusal, SECURE, secureNamespace } from "./secure-kit.ts";
+import { as, NODE, otherCa, refusal, run, SCRATCH, SECURE, secureNamespace } from "./secure-kit.ts";
 
 let cfg: Config;
 let wrongCa: string;
@@ -99,12 +102,29 @@ describe.skipIf(!SECURE)("Kafka ACLs", () => {
     expect(await refusal(groupOffsets(volume, `${cfg.namespace}-btc-prices`))).toMatch(/AUTHORIZATION|coordinator/i);
   });
 
-  test("the status tool and the dashboard read offsets and write nothing", async () => {
+  test("the status tool and the dashboard read offsets and the dead letters, and write nothing", async () => {
     const t = topicsOf(cfg);
+    await produce(as(cfg, "bolt-volume"), t.deadLetters);
     for (const who of ["status", "dashboard"]) {
       expect((await offsets(as(cfg, who), t.deadLetters)).length).toBe(cfg.kafka.partitions);
       expect(await refusal(produce(as(cfg, who), t.bpi))).toMatch(/AUTHORIZATION/i);
+      // the dead letters per bolt: read through the reader's own group (tools/dead-letters.ts)
+      const deadLetters = { reader: who, tally: emptyTally(t.deadLetters) };
+      const h = await pipelineHealth(as(cfg, who), { timeoutMs: 10_000, deadLetters });
+      expect(h.deadLetterBolts?.unread).toBe(0);
+      expect(h.deadLetterBolts?.bolts.reduce((n, b) => n + b.count, 0)).toBe(h.deadLetters!);
     }
+  });
+
+  test("make status logs Kafka's quorum tool in as `status` over TLS, through a private file it removes", async () => {
+    const tmp = mkdtempSync(`${SCRATCH}/status-tmp-`);
+    const r = await run(["bun", "scripts/setup/status.ts"], {
+      BTC_NAMESPACE: cfg.namespace,
+      BTC_IDENTITY: "status",
+      TMPDIR: tmp,
+    });
+    expect(r.out).toMatch(/KRaft quorum: leader 1, epoch \d+, voters 1, max follower lag/);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 
   test("no credentials, a wrong password, another CA, plain text: refused; the KRaft listener wants the node certificate", async () => {

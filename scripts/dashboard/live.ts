@@ -2,12 +2,14 @@
 // named queries in one _msearch every POLL_MS (views one after another, so load stays bounded), pushes a snapshot
 // to the view's SSE subscribers only when it changed, keeps the pipeline's health fresh, and tells every page when
 // Elasticsearch stops answering and when it is back. What reaches the browser never carries an error's text.
-// Indices read: btc-value, btc-volume, btc-miner. Kafka: consumer-group offsets (health).
+// Indices read: btc-value, btc-volume, btc-miner. Kafka: consumer-group offsets (health), the dead-letter topic
+// (what is new, per bolt: tools/dead-letters.ts).
 
 import type { Client } from "@elastic/elasticsearch";
 import type { Admin } from "kafkajs";
-import type { Config } from "../lib/config.ts";
+import { type Config, topicsOf } from "../lib/config.ts";
 import { log, sleep } from "../lib/log.ts";
+import { emptyTally } from "../tools/dead-letters.ts";
 import { type Health, pipelineHealth, type Sample } from "../tools/pipeline-health.ts";
 import type { Params } from "./params.ts";
 import { minersQuery, priceQuery, type Search, volumeIntervalOf, volumeQuery, windowOf } from "./queries.ts";
@@ -77,12 +79,16 @@ export class Live {
   private health: string | null = null;
   private healthRaw: Health | null = null;
   private stopped = false;
+  /** the dead letters per bolt, read as they come (dead-letters.ts; consumer group btc-dashboard-dead-letters) */
+  private deadLetters;
 
   constructor(
     private cfg: Config,
     private es: Client,
     private admin: Admin | null,
-  ) {}
+  ) {
+    this.deadLetters = { reader: "dashboard", tally: emptyTally(topicsOf(cfg).deadLetters) };
+  }
 
   get subscribers(): number {
     return this.subs.size;
@@ -133,7 +139,12 @@ export class Live {
   }
 
   async healthOnce(previous?: Sample): Promise<Health> {
-    const h = await pipelineHealth(this.cfg, { admin: this.admin ?? undefined, es: this.es, previous });
+    const h = await pipelineHealth(this.cfg, {
+      admin: this.admin ?? undefined,
+      es: this.es,
+      previous,
+      deadLetters: this.deadLetters,
+    });
     this.healthRaw = h;
     this.health = JSON.stringify(publicHealth(h));
     this.broadcast("health", this.health);

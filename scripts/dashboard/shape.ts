@@ -120,11 +120,26 @@ export function originLabel(origins: string[]): string | null {
   return null;
 }
 
-/** The health as the browser may see it: figures and states, no error text, no internal names. */
+/** A dead letter's reason as the browser may see it: its first clause (what was wrong, not Elasticsearch's detail
+ * nor the record's content past it), at most 80 characters. */
+export const publicReason = (r: string) =>
+  r
+    .split(": ")[0]!
+    .replace(/[\s\p{Cc}]+/gu, " ")
+    .slice(0, 80);
+
+/** The health as the browser may see it: figures and states, no error text, no internal names; per bolt its dead
+ * letters (when known) and the newest one's time and reason. */
 export function publicHealth(h: Health) {
+  const letters = new Map(h.deadLetterBolts?.bolts.map((b) => [b.bolt, b]));
   return {
     at: h.at,
-    bolts: h.bolts.map((b) => ({ bolt: b.bolt, lag: b.lag, rate: b.rate, lost: b.lost })),
+    bolts: h.bolts.map((b) => {
+      const d = letters.get(b.bolt);
+      const dead = h.deadLetterBolts ? { dead: d?.count ?? 0 } : {};
+      const newest = d ? { deadAt: d.newestAt, deadReason: publicReason(d.newestReason) } : {};
+      return { bolt: b.bolt, lag: b.lag, rate: b.rate, lost: b.lost, ...dead, ...newest };
+    }),
     deadLetters: h.deadLetters,
     kafka: { ok: h.kafka.ok, brokers: h.kafka.brokers, expected: h.kafka.expected, controller: h.kafka.controller },
     es: { ok: h.es.ok, status: h.es.status, nodes: h.es.nodes },

@@ -22,7 +22,7 @@ const OPERATION = {
   write: AclOperationTypes.WRITE,
   describe: AclOperationTypes.DESCRIBE,
 };
-const RESOURCE = { topic: AclResourceTypes.TOPIC, group: AclResourceTypes.GROUP };
+const RESOURCE = { topic: AclResourceTypes.TOPIC, group: AclResourceTypes.GROUP, cluster: AclResourceTypes.CLUSTER };
 
 /** A grant as the ACL entry kafkajs creates (allow, literal name, any host). */
 export function aclOf(g: Grant) {

@@ -35,9 +35,17 @@ test("each bolt's ACLs are the topics its header names: reads In, writes the oth
     grants.filter((g) => g.name === topic && g.operation === "write").map((g) => g.user);
   expect(writers(base.bpi)).toEqual(["producer-bpi"]);
   expect(writers(base.transactions)).toEqual(["producer-blockchain"]);
-  for (const u of ["status", "dashboard"])
+  for (const u of ["status", "dashboard"]) {
     expect(grants.filter((g) => g.user === u).map((g) => g.operation)).not.toContain("write");
-  expect(kafkaGrants({ namespace: "t-x" }).every((g) => g.name.startsWith("t-x-"))).toBe(true);
+    const reads = grants.filter((g) => g.user === u && g.operation === "read").map((g) => `${g.resource} ${g.name}`);
+    expect(reads).toEqual([`topic ${base.deadLetters}`, `group btc-${u}-dead-letters`]);
+  }
+  const inNamespace = kafkaGrants({ namespace: "t-x" }).filter((g) => g.resource !== "cluster");
+  expect(inNamespace.every((g) => g.name.startsWith("t-x-"))).toBe(true);
+  // the one grant outside a namespace: make status's quorum line (Kafka's DescribeQuorum)
+  expect(grants.filter((g) => g.resource === "cluster")).toEqual([
+    { user: "status", resource: "cluster", name: "kafka-cluster", operation: "describe" },
+  ]);
 });
 
 test("roles: bolts write documents, never manage indices; the dashboard and Kibana's reader only read", () => {

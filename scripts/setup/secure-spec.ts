@@ -39,7 +39,7 @@ export const ES_USERS = ["setup", "status", "dashboard", "kibana-server", "kiban
 
 export type Grant = {
   user: string;
-  resource: "topic" | "group";
+  resource: "topic" | "group" | "cluster";
   name: string;
   operation: "read" | "write" | "describe";
 };
@@ -70,7 +70,12 @@ export function kafkaGrants(cfg: Pick<Config, "namespace">): Grant[] {
   for (const user of ["status", "dashboard"]) {
     topic(user, "describe", Object.values(t));
     for (const b of BOLT_NAMES) out.push({ user, resource: "group", name: `${ns}btc-${b}`, operation: "describe" });
+    // the dead letters per bolt (tools/dead-letters.ts): read in a group of its own, never committed
+    topic(user, "read", [t.deadLetters]);
+    out.push({ user, resource: "group", name: `${ns}btc-${user}-dead-letters`, operation: "read" });
   }
+  // make status's quorum line: Kafka's DescribeQuorum needs Describe on the cluster (it also lets status list ACLs)
+  out.push({ user: "status", resource: "cluster", name: "kafka-cluster", operation: "describe" });
   return out;
 }
 

@@ -3,18 +3,23 @@
 // - Kafka: brokers, the KRaft quorum (leader, voters, follower lag), offline and under-replicated partitions;
 // - Elasticsearch: the facts of GET _cluster/health (status, nodes, active and unassigned shards) and the indices;
 // - the pipeline: per bolt its consumer lag and rate, STUCK when it has lag and made no progress in 3 s, LOST
-//   when Kafka deleted records before it read them, the dead letters, and what waits for a price, since when;
+//   when Kafka deleted records before it read them, the dead letters per bolt with the newest reason (read from the
+//   dead-letter topic, only what is new since the last run: var/run/health/<ns>/dead-letters-status.json), and what
+//   waits for a price, since when;
 // - the sources, as the producers last reported them: per feed its last message, SILENT or FAILING sources and
 //   why, lost connections.
-// Exits 1 when something is down or degraded, so scripts can use it. Reads: BTC_PROFILE, KAFKA_*, ES_*, KAFKA_HOME.
+// Exits 1 when something is down or degraded, so scripts can use it. Reads: BTC_PROFILE, KAFKA_*, ES_*, KAFKA_HOME,
+// BTC_SECURE (then Kafka's quorum tool logs in as `status` over TLS, through a private temporary properties file).
 
 import { join } from "node:path";
 import { $ } from "zx";
-import { type Config, configOrExit, indicesOf, PROJECT_ROOT } from "../lib/config.ts";
+import { type Config, configOrExit, indicesOf, PROJECT_ROOT, topicsOf } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 import { kafkaClient } from "../lib/kafka.ts";
+import { commandConfigArgs, withToolConfig } from "../lib/kafka-tools.ts";
 import { fatal, sleep } from "../lib/log.ts";
 import { readSourceHealth, sourceProblems } from "../producers/source-health.ts";
+import { deadLetterLines, loadTally, saveTally, tallyFile } from "../tools/dead-letters.ts";
 import { pipelineHealth } from "../tools/pipeline-health.ts";
 
 const ROOT = PROJECT_ROOT;
@@ -54,10 +59,15 @@ async function kafkaPart(cfg: Config): Promise<boolean> {
     const c = await admin.describeCluster();
     console.log(`  brokers ${c.brokers.map((b) => `${b.nodeId}@${b.port}`).join(" ")}; controller ${c.controller}`);
     const libs = join(process.env.KAFKA_HOME || join(ROOT, "var/opt/kafka"), "libs/*");
-    const q = await $({
-      nothrow: true,
-      timeout: "20s",
-    })`java -cp ${libs} org.apache.kafka.tools.MetadataQuorumCommand --bootstrap-server ${cfg.kafka.brokers[0]!} describe --status`;
+    // Kafka's own tool, as this program's Kafka user over TLS in secure mode (lib/kafka-tools.ts: a private temp file)
+    const q = await withToolConfig(
+      cfg,
+      (props) =>
+        $({
+          nothrow: true,
+          timeout: "20s",
+        })`java -cp ${libs} org.apache.kafka.tools.MetadataQuorumCommand --bootstrap-server ${cfg.kafka.brokers[0]!} ${commandConfigArgs(props)} describe --status`,
+    );
     const quorum = Object.fromEntries(
       q.stdout
         .split("\n")
@@ -133,7 +143,10 @@ async function pipelinePart(cfg: Config): Promise<boolean> {
   try {
     const first = await pipelineHealth(cfg, { timeoutMs: 5000 });
     await sleep(STUCK_WINDOW_MS);
-    const p = await pipelineHealth(cfg, { timeoutMs: 5000, previous: first.sample });
+    const file = tallyFile(cfg, "status");
+    const deadLetters = { reader: "status", tally: loadTally(file, topicsOf(cfg).deadLetters) };
+    const p = await pipelineHealth(cfg, { timeoutMs: 5000, previous: first.sample, deadLetters });
+    saveTally(file, deadLetters.tally);
     for (const b of p.bolts) {
       console.log(
         `  ${b.bolt.padEnd(14)} lag ${String(b.lag).padStart(8)}  ${b.rate === null ? "-" : b.rate.toFixed(1)} msg/s  (group ${b.group})`,
@@ -143,7 +156,7 @@ async function pipelinePart(cfg: Config): Promise<boolean> {
       if (b.lost > 0)
         console.log(`    LOST: ${b.lost} records deleted by Kafka's retention before this bolt read them`);
     }
-    console.log(`  dead letters: ${p.deadLetters}`);
+    for (const l of deadLetterLines(p.deadLetters, p.deadLetterBolts)) console.log(l);
     const es = esClient(cfg);
     const ix = indicesOf(cfg);
     // Valued in the rollups once the price stream has passed them: what waits is counted there.

@@ -1,9 +1,11 @@
 // The pipeline's health in one call, for the dashboard and `make status`: per bolt consumer group its lag (sum over
 // its topics' partitions of end offset - committed offset), its rate (messages per second, from the change of its
-// committed offsets between two samples), the dead letters (sum of the dead-letter topic's end offsets), and the
-// clusters' health (Elasticsearch _cluster/health; Kafka brokers registered and the active controller).
-// Every probe is bounded (about 1.5 s) so a cluster that is down makes the answer say so, never hang.
-// Reads: Kafka offsets (no index). Env: KAFKA_BROKERS, ES_NODES (+ credentials), BTC_NAMESPACE.
+// committed offsets between two samples), the dead letters (sum of the dead-letter topic's end offsets; with a
+// tally, per bolt with the newest reason: dead-letters.ts reads what is new), and the clusters' health
+// (Elasticsearch _cluster/health; Kafka brokers registered and the active controller).
+// Every probe is bounded (about 1.5 s; the dead letters' read 8 s) so a cluster that is down makes the answer say
+// so, never hang. Reads: Kafka offsets, the dead-letter topic when asked (no index). Env: KAFKA_BROKERS, ES_NODES
+// (+ credentials), BTC_NAMESPACE.
 // Run: `bun scripts/tools/pipeline-health.ts` prints the JSON (two samples 1 s apart for the rates).
 
 import type { Client } from "@elastic/elasticsearch";
@@ -12,6 +14,15 @@ import { type Config, configOrExit, topicsOf } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 import { kafkaClient } from "../lib/kafka.ts";
 import { fatal, sleep } from "../lib/log.ts";
+import {
+  type DeadLetterSummary,
+  loadTally,
+  saveTally,
+  summaryOf,
+  type Tally,
+  tallyFile,
+  updateTally,
+} from "./dead-letters.ts";
 
 export const BOLTS = ["prices", "transactions", "blocks", "volume", "miners"] as const;
 
@@ -46,6 +57,8 @@ export type Health = {
   at: number;
   bolts: BoltHealth[];
   deadLetters: number | null;
+  /** per bolt, when a tally was given (null otherwise, or when Kafka did not answer) */
+  deadLetterBolts: DeadLetterSummary | null;
   kafka: { ok: boolean; brokers: number; expected: number; controller: number | null; error?: string };
   es: {
     ok: boolean;
@@ -94,7 +107,6 @@ async function offsetsOf(admin: Admin, topic: string): Promise<{ ends: Offsets; 
   }
   return { ends, starts };
 }
-const endOffsets = async (admin: Admin, topic: string) => (await offsetsOf(admin, topic)).ends;
 
 async function groupOffsets(admin: Admin, cfg: Config, bolt: string) {
   const group = groupOf(cfg, bolt);
@@ -113,9 +125,20 @@ async function kafkaPart(cfg: Config, admin: Admin, prev?: Sample) {
   const cluster = await admin.describeCluster();
   const groups = await Promise.all(BOLTS.map((b) => groupOffsets(admin, cfg, b)));
   const sample: Sample = { at: Date.now(), committed: Object.fromEntries(groups.map((g) => [g.group, g.sum])) };
-  const dlq = Object.values(await endOffsets(admin, topicsOf(cfg).deadLetters)).reduce((s, o) => s + o, 0);
+  const dlqTopic = topicsOf(cfg).deadLetters;
+  const byPartition = (o: Offsets) =>
+    Object.fromEntries(Object.entries(o).map(([tp, n]) => [tp.slice(dlqTopic.length + 1), n]));
+  const dlqOffsets = await offsetsOf(admin, dlqTopic);
+  const dlq = Object.values(dlqOffsets.ends).reduce((s, o) => s + o, 0);
   const bolts = groups.map((g, i) => ({ bolt: BOLTS[i]!, ...g, rate: rateOf(prev, sample, g.group) }));
-  return { cluster, bolts, sample, dlq };
+  return {
+    cluster,
+    bolts,
+    sample,
+    dlq,
+    dlqStarts: byPartition(dlqOffsets.starts),
+    dlqEnds: byPartition(dlqOffsets.ends),
+  };
 }
 
 async function esPart(es: Client): Promise<Health["es"]> {
@@ -134,10 +157,18 @@ async function esPart(es: Client): Promise<Health["es"]> {
   }
 }
 
-/** One probe. Pass the previous answer's `sample` for rates; `admin`/`es` to reuse connections (the dashboard). */
+/** One probe. Pass the previous answer's `sample` for rates; `admin`/`es` to reuse connections (the dashboard);
+ * `deadLetters` for the dead letters per bolt: its tally is brought up to date (replaced) by reading what is new, as
+ * `reader` (make status: "status", the dashboard: "dashboard"; its consumer group btc-<reader>-dead-letters). */
 export async function pipelineHealth(
   cfg: Config,
-  opts: { admin?: Admin; es?: Client; previous?: Sample; timeoutMs?: number } = {},
+  opts: {
+    admin?: Admin;
+    es?: Client;
+    previous?: Sample;
+    timeoutMs?: number;
+    deadLetters?: { reader: string; tally: Tally };
+  } = {},
 ): Promise<Health> {
   const own = !opts.admin;
   const admin = opts.admin ?? kafkaClient(cfg, "pipeline-health").admin({ retry: { retries: 0 } });
@@ -160,10 +191,16 @@ export async function pipelineHealth(
     if (own) void admin.disconnect().catch(() => {});
   }
   const bolts = k?.bolts.map(({ sum: _s, ...b }) => b) ?? [];
+  const dl = opts.deadLetters;
+  if (dl && k) {
+    const kafkaDl = kafkaClient(cfg, "pipeline-health-dead-letters");
+    dl.tally = await updateTally(kafkaDl, cfg, dl.reader, dl.tally, k.dlqStarts, k.dlqEnds).catch(() => dl.tally);
+  }
   return {
     at: Date.now(),
     bolts,
     deadLetters: k?.dlq ?? null,
+    deadLetterBolts: dl && k ? summaryOf(dl.tally, k.dlqEnds) : null,
     kafka,
     es: await esP,
     sample: k?.sample ?? { at: Date.now(), committed: {} },
@@ -176,7 +213,10 @@ async function main() {
   await admin.connect();
   const first = await pipelineHealth(cfg, { admin });
   await sleep(1000);
-  const h = await pipelineHealth(cfg, { admin, previous: first.sample });
+  const file = tallyFile(cfg, "status");
+  const deadLetters = { reader: "status", tally: loadTally(file, topicsOf(cfg).deadLetters) };
+  const h = await pipelineHealth(cfg, { admin, previous: first.sample, deadLetters });
+  saveTally(file, deadLetters.tally);
   await admin.disconnect();
   console.log(JSON.stringify(h, null, 2));
   process.exit(h.kafka.ok && h.es.ok ? 0 : 1);

@@ -2,7 +2,7 @@
 // bar or row, or on a miner's bar or name, calls the page's handlers (the drill-downs). Chain text (miner names)
 // is set with textContent or drawn on a canvas, never parsed as HTML.
 /* global Chart */
-import { $, count, fillTable, fmtBtc, fmtEur, fmtMonth, fmtTime, intFmt, pctFmt, setText } from "./fmt.js";
+import { $, count, fillTable, fmtBtc, fmtEur, fmtMonth, fmtSeconds, fmtTime, intFmt, pctFmt, setText } from "./fmt.js";
 
 const charts = {};
 const UNKNOWN = "Unknown";
@@ -162,6 +162,8 @@ export function renderHealth(h) {
       b.lost > 0 ? `${b.bolt} (LOST ${intFmt.format(b.lost)}: deleted before read)` : b.bolt,
       intFmt.format(b.lag),
       b.rate === null ? "–" : b.rate.toFixed(1),
+      b.dead === undefined ? "–" : intFmt.format(b.dead),
+      b.deadAt ? `${fmtSeconds(b.deadAt)}: ${b.deadReason}` : "",
     ]),
   );
 }
