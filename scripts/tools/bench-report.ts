@@ -7,7 +7,9 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../lib/config.ts";
+import { writeChart } from "./bench-chart.ts";
 import type { Usage } from "./bench-procs.ts";
+import { readmeTable } from "./bench-readme.ts";
 
 export const RESULTS_DIR = join(PROJECT_ROOT, "bench-results");
 
@@ -53,6 +55,17 @@ export type BenchResult = {
     usage: { programs: Usage[]; machine_cpu_busy_pct: number; machine_busy_cpu_s: number; others_cpu_s: number };
   } & Record<string, unknown>;
   freshness: { from_ack_ms: ReturnType<typeof latency>; from_send_ms: ReturnType<typeof latency> };
+  steps?: Array<{
+    x: number;
+    seconds: number;
+    asked_tx_per_s: number;
+    published_tx_per_s: number;
+    lag: { max: number; last: number; slope_per_s: number; bounded: boolean; samples: number[][] };
+    drain_ms: number;
+    exact: boolean;
+    freshness?: { count_btc_ms: ReturnType<typeof latency>; eur_ms: ReturnType<typeof latency> };
+    usage: { programs: Usage[]; machine_cpu_busy_pct: number };
+  }>;
   velocity: Array<{ x: number; needs_tx_per_s: number; keeps_up: boolean }>;
 };
 
@@ -62,7 +75,7 @@ export function writeResults(r: BenchResult): string[] {
   const stamp = r.date.replace(/\.\d+Z$/, "Z").replaceAll(":", "-");
   const files = [join(RESULTS_DIR, `${r.profile}-${stamp}.json`), join(RESULTS_DIR, `latest-${r.profile}.json`)];
   for (const f of files) writeFileSync(f, `${JSON.stringify(r, null, 2)}\n`);
-  return files;
+  return [...files, ...files.map(writeChart)];
 }
 
 const fmt = (x: number | undefined) => (x === undefined ? "?" : Math.round(x).toLocaleString("en-US"));
@@ -106,23 +119,5 @@ export function printReport(r: BenchResult): void {
     console.log(
       `velocity x${v.x}: needs ${v.needs_tx_per_s} tx/s: ${v.keeps_up ? "keeps up" : "falls behind (Kafka buffers it)"}`,
     );
-  const m = r.machine;
-  console.log(
-    `\n| \`make bench\`, ${r.profile} profile, ${r.n} tx, ${r.date.slice(0, 10)}, ${m.nproc} cores ${m.cpu_model}, ${Math.round(m.mem_total_mb / 1024)} GB | rate |`,
-  );
-  console.log("|---|---|");
-  console.log(
-    `| Kafka ceiling: kafka-producer-perf-test (idempotent, acks=all) | ${fmt(k.producer_perf.records_per_s)} records/s |`,
-  );
-  console.log(
-    `| same, the bench records, gzip, 1 MB batches (as kafkajs) | ${fmt(k.producer_perf_like_kafkajs?.records_per_s)} records/s |`,
-  );
-  console.log(`| Kafka ceiling: kafka-consumer-perf-test | ${fmt(k.consumer_perf.records_per_s)} records/s |`);
-  console.log(
-    `| Elasticsearch ceiling: raw \`_bulk\` of the pipeline's documents | ${fmt(r.elasticsearch.raw_bulk.docs_per_s)} docs/s |`,
-  );
-  console.log(
-    `| pipeline with EUR (prices + transactions + volume bolts) | ${fmt(p.tx_per_s)} tx/s (${p.ratio_to_es_raw_bulk.toFixed(2)} of raw \`_bulk\`, ${p.ratio_to_kafka_producer_perf.toFixed(2)} of the Kafka producer) |`,
-  );
-  console.log(`| freshness at rest, p50 / p95 / p99 | ${f.p50} / ${f.p95} / ${f.p99} ms |`);
+  console.log(`\n${readmeTable(r)}`);
 }

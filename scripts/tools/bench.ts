@@ -17,6 +17,7 @@ import { fatal } from "../lib/log.ts";
 import { consumeAll, esBulkCeiling, produce, readBack } from "./bench-ceilings.ts";
 import { consumerPerf, kafkaHome, producerPerf } from "./bench-kafka-tools.ts";
 import { freshness, runPipeline, startBolts } from "./bench-pipeline.ts";
+import { parseSteps, runSteps } from "./bench-steps.ts";
 import { clusterProcs, sampleUsage, stopChildren } from "./bench-procs.ts";
 import { type BenchResult, latency, machineFacts, printReport, writeResults } from "./bench-report.ts";
 import { abandon, armTimeout, benchRecords, cleanup, namespace, state, step } from "./bench-setup.ts";
@@ -68,6 +69,12 @@ async function main() {
   if (docs.length !== n) throw new Error(`the pipeline wrote ${docs.length} raw documents for ${n} transactions`);
   step(`freshness: ${FRESHNESS_SAMPLES} single transactions`);
   const fresh = await freshness(pipe, records[0]!, FRESHNESS_SAMPLES);
+  const steps = parseSteps(process.env.BENCH_STEPS || "1:30,10:120,100:60,1000:300");
+  step(`paced steps: ${steps.map((s) => `x${s.x} ${s.seconds} s`).join(", ")}`);
+  const paced = await runSteps(pipe, steps, [...progs, ...clusterProcs()], Number(process.env.BENCH_PRICE_EVERY_S || 5), (d) => {
+    state.detail = d;
+    console.log(`  ${d}`);
+  });
   step("stopping the bolts");
   await stopChildren();
   step(`Elasticsearch ceiling: raw _bulk of ${docs.length} documents`);
@@ -118,10 +125,11 @@ async function main() {
       usage: use,
     },
     freshness: { from_ack_ms: latency(fresh.fromAck), from_send_ms: latency(fresh.fromSend) },
-    velocity: [1, 10, 100, 1000].map((x) => ({
-      x,
-      needs_tx_per_s: REAL_TX_PER_SECOND * x,
-      keeps_up: txPerS >= REAL_TX_PER_SECOND * x,
+    steps: paced,
+    velocity: paced.map((p) => ({
+      x: p.x,
+      needs_tx_per_s: REAL_TX_PER_SECOND * p.x,
+      keeps_up: p.lag.bounded && p.exact && p.published_tx_per_s >= 0.95 * p.asked_tx_per_s,
     })),
   };
   step("cleaning up");

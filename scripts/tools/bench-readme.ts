@@ -1,0 +1,94 @@
+// The README's bench tables, generated from the results files (bench-results/latest-<profile>.json) between the
+// markers `<!-- bench:<profile> -->` and `<!-- /bench:<profile> -->`; scripts/tools/bench-readme.test.ts fails when
+// the README and the results drift apart. Usage: `bun scripts/tools/bench-readme.ts` rewrites the README's tables.
+
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../lib/config.ts";
+import { fatal } from "../lib/log.ts";
+import { type BenchResult, RESULTS_DIR } from "./bench-report.ts";
+
+const fmt = (x: number | undefined) => (x === undefined ? "?" : Math.round(x).toLocaleString("en-US"));
+
+/** The README's table of a result (scripts/tools/bench-readme.ts puts it between the profile's markers). */
+export function readmeTable(r: BenchResult): string {
+  const k = r.kafka;
+  const p = r.pipeline;
+  const f = r.freshness.from_ack_ms;
+  const m = r.machine;
+  const rows: Array<[string, string]> = [
+    [
+      "Kafka ceiling: kafka-producer-perf-test (idempotent, acks=all)",
+      `${fmt(k.producer_perf.records_per_s)} records/s`,
+    ],
+    [
+      "same, the bench records, gzip, 1 MB batches (as kafkajs)",
+      `${fmt(k.producer_perf_like_kafkajs?.records_per_s)} records/s`,
+    ],
+    ["Kafka ceiling: kafka-consumer-perf-test", `${fmt(k.consumer_perf.records_per_s)} records/s`],
+    [
+      "kafkajs produce / consume",
+      `${fmt(k.kafkajs_produce?.records_per_s)} / ${fmt(k.kafkajs_consume?.records_per_s)} records/s`,
+    ],
+    [
+      "Elasticsearch ceiling: raw `_bulk` of the pipeline's documents",
+      `${fmt(r.elasticsearch.raw_bulk.docs_per_s)} docs/s`,
+    ],
+    [
+      `**pipeline with EUR** (${r.n.toLocaleString("en-US")} tx as fast as they come, to every hour complete)`,
+      `**${fmt(p.tx_per_s)} tx/s** (${p.ratio_to_es_raw_bulk.toFixed(2)} of raw \`_bulk\`, ${p.ratio_to_kafka_producer_perf.toFixed(2)} of the Kafka producer)`,
+    ],
+    [
+      "freshness at rest, send acknowledged to the hour searchable, p50 / p95 / p99",
+      `${f.p50} / ${f.p95} / ${f.p99} ms`,
+    ],
+  ];
+  for (const s of r.steps ?? []) {
+    const lag = `lag max ${fmt(s.lag.max)}, ${s.lag.bounded ? "bounded" : `growing ${fmt(s.lag.slope_per_s)}/s`}`;
+    rows.push([
+      `paced x${s.x} for ${s.seconds} s (asks ${fmt(s.asked_tx_per_s)} tx/s)`,
+      `published ${fmt(s.published_tx_per_s)} tx/s, ${lag}, drained in ${fmt(s.drain_ms / 1000)} s, figures ${s.exact ? "exact" : "NOT exact"}`,
+    ]);
+    if (s.freshness)
+      rows.push([
+        `freshness at x${s.x}, p50 / p95 / p99: count and BTC / EUR after the next price`,
+        `${s.freshness.count_btc_ms.p50} / ${s.freshness.count_btc_ms.p95} / ${s.freshness.count_btc_ms.p99} ms; ${s.freshness.eur_ms.p50} / ${s.freshness.eur_ms.p95} / ${s.freshness.eur_ms.p99} ms`,
+      ]);
+  }
+  const head = `| \`make bench\`, ${r.profile} profile, ${r.date.slice(0, 10)}, ${m.nproc} cores ${m.cpu_model}, ${Math.round(m.mem_total_mb / 1024)} GB | measured in one run |`;
+  return [head, "|---|---|", ...rows.map(([a, b]) => `| ${a} | ${b} |`)].join("\n");
+}
+
+/** The README text with each profile's table replaced by the one of its latest results (when there are some). */
+export function withTables(readme: string, results: Partial<Record<string, BenchResult>>): string {
+  let out = readme;
+  for (const [profile, r] of Object.entries(results)) {
+    if (!r) continue;
+    const open = `<!-- bench:${profile} -->`;
+    const close = `<!-- /bench:${profile} -->`;
+    const a = out.indexOf(open);
+    const b = out.indexOf(close);
+    if (a < 0 || b < a) throw new Error(`README.md has no ${open} ... ${close} markers`);
+    out = `${out.slice(0, a + open.length)}\n${readmeTable(r)}\n${out.slice(b)}`;
+  }
+  return out;
+}
+
+export function latestResults(): Partial<Record<string, BenchResult>> {
+  const out: Partial<Record<string, BenchResult>> = {};
+  for (const profile of ["full", "small"]) {
+    const f = join(RESULTS_DIR, `latest-${profile}.json`);
+    if (existsSync(f)) out[profile] = JSON.parse(readFileSync(f, "utf8"));
+  }
+  return out;
+}
+
+if (import.meta.main) {
+  try {
+    const file = join(PROJECT_ROOT, "README.md");
+    writeFileSync(file, withTables(readFileSync(file, "utf8"), latestResults()));
+    console.log("README.md: bench tables regenerated from bench-results/latest-*.json");
+  } catch (e) {
+    fatal(e);
+  }
+}

@@ -1,0 +1,175 @@
+// The paced steps of `make bench` (BENCH_STEPS, default x1 30 s, x10 120 s, x100 60 s, x1000 300 s): simulated
+// traffic at x times the real rate (7 tx/s), published at the pace of the wall clock (transaction times = now, a
+// price every BENCH_PRICE_EVERY_S, as the live feed does) into the prices, transactions and volume bolts already
+// running in the bench's namespace. Per step: the rate asked and reached, the lag of the transactions and volume
+// groups every second and whether it stayed bounded, CPU and memory per program; at x10, freshness: from a
+// transaction's send acknowledged to its hour counting it (count and BTC), and from a price's send acknowledged to
+// its hour valuing everything before it (EUR). After each step the backlog drains and every hour is compared with
+// what was published (bench-expect.ts: plain loops, not the bolts' code): count, satoshis, EUR cents, largest.
+
+import type { Admin, Message } from "kafkajs";
+import { type Config, topicsOf } from "../lib/config.ts";
+import { connectProducer, kafkaClient, sendBounded } from "../lib/kafka.ts";
+import { sleep } from "../lib/log.ts";
+import { route } from "../producers/records.ts";
+import { Expected, hourOfMs, volumeMismatches } from "./bench-expect.ts";
+import { priceRecord } from "./bench-pipeline.ts";
+import { type Prog, sampleUsage } from "./bench-procs.ts";
+import { latency } from "./bench-report.ts";
+import { simulateChain } from "./simulator.ts";
+
+export type Step = { x: number; seconds: number };
+/** "1:30,10:120" as steps; refuses what does not parse. */
+export function parseSteps(spec: string): Step[] {
+  return spec.split(",").map((s) => {
+    const [x, seconds] = s.split(":").map(Number);
+    if (!Number.isInteger(x) || !(x! > 0) || !Number.isInteger(seconds) || !(seconds! > 0))
+      throw new Error(`BENCH_STEPS: "${s}" is not x:seconds (e.g. 1000:300)`);
+    return { x: x!, seconds: seconds! };
+  });
+}
+
+/** Lag samples [s, records] of a step: bounded when it does not grow over the second half (least-squares slope
+ * under 2% of the rate) and ends under 10 s of traffic. */
+export function lagTrend(samples: Array<[number, number]>, ratePerS: number) {
+  const half = samples.slice(Math.floor(samples.length / 2));
+  const n = half.length;
+  const mx = half.reduce((a, [t]) => a + t, 0) / Math.max(1, n);
+  const my = half.reduce((a, [, y]) => a + y, 0) / Math.max(1, n);
+  const sxx = half.reduce((a, [t]) => a + (t - mx) ** 2, 0);
+  const slope = sxx > 0 ? half.reduce((a, [t, y]) => a + (t - mx) * (y - my), 0) / sxx : 0;
+  const last = samples.at(-1)?.[1] ?? 0;
+  const max = samples.reduce((a, [, y]) => Math.max(a, y), 0);
+  return { max, last, slope_per_s: Math.round(slope), bounded: slope <= 0.02 * ratePerS && last <= 10 * ratePerS };
+}
+
+async function lagOf(admin: Admin, group: string, topic: string): Promise<number> {
+  const [ends, done] = await Promise.all([
+    admin.fetchTopicOffsets(topic),
+    admin.fetchOffsets({ groupId: group, topics: [topic] }),
+  ]);
+  const committed = new Map(done[0]!.partitions.map((p) => [p.partition, Number(p.offset)]));
+  return ends.reduce((s, p) => {
+    const c = committed.get(p.partition) ?? -1;
+    return s + Math.max(0, Number(p.high) - (c < 0 ? Number(p.low) : c));
+  }, 0);
+}
+
+const POOLS = [{ id: 1, name: "BenchPool", addresses: [], tags: ["/bench/"], link: "" }];
+
+/** Run every step, one after the other, on the running bolts; `progs` are sampled for CPU and memory. */
+export async function runSteps(
+  cfg: Config,
+  steps: Step[],
+  progs: Prog[],
+  priceEveryS: number,
+  say: (s: string) => void,
+) {
+  const topics = topicsOf(cfg);
+  const ns = cfg.namespace;
+  const producer = await connectProducer(kafkaClient(cfg, "bench-steps"));
+  const admin = kafkaClient(cfg, "bench-steps-admin").admin();
+  await admin.connect();
+  const lag = async () => {
+    const tx = await lagOf(admin, `${ns}-btc-transactions`, topics.transactions);
+    const vol = await lagOf(admin, `${ns}-btc-volume`, topics.volumeUpdates);
+    return [tx + vol, tx, vol] as const;
+  };
+  const expected = new Expected();
+  let priceN = 0;
+  const sendPrice = async () => {
+    const at = Date.now();
+    const eur = (90_000 + 37.13 * Math.sin(priceN++) + priceN / 100).toFixed(2);
+    await sendBounded(producer, topics.bpi, [priceRecord(cfg, at, eur)], 30_000);
+    expected.price(at, eur);
+    return at;
+  };
+  await sendPrice();
+  await sleep(1100); // the first transaction is after the first price (whole seconds)
+  const results = [];
+  for (const [i, step] of steps.entries()) {
+    const rate = 7 * step.x;
+    const t0 = Date.now();
+    const chain = simulateChain({
+      seed: 11 + i,
+      startMs: t0,
+      rate: step.x,
+      blockSeconds: 1e12,
+      pools: POOLS,
+      repeatProb: 0,
+    });
+    const usage = sampleUsage(progs);
+    const lags: Array<[number, number]> = [];
+    const split: number[][] = []; // [s, transactions group, volume group]
+    const fresh = { count: [] as number[], eur: [] as number[] };
+    const watchers: Promise<void>[] = [];
+    const freshness = step.x === 10;
+    let published = 0;
+    let nextPrice = t0 + priceEveryS * 1000;
+    let nextLag = t0;
+    let nextSample = t0;
+    let next = chain.next().value!;
+    while (Date.now() < t0 + step.seconds * 1000) {
+      const batch: Message[] = [];
+      while (next.at <= Date.now() && batch.length < 5000) {
+        const r = route(topics, next, "simulated");
+        if ("topic" in r && r.topic === topics.transactions) batch.push(r.message);
+        next = chain.next().value!;
+      }
+      if (batch.length > 0) {
+        await sendBounded(producer, topics.transactions, batch, 60_000);
+        const acked = Date.now();
+        for (const m of batch) expected.tx(String(m.value));
+        published += batch.length;
+        const m = JSON.parse(String(batch.at(-1)!.value)) as { x: { time: number } };
+        if (freshness && acked >= nextSample) {
+          nextSample = acked + 1000; // one sample a second
+          watchers.push(expected.whenCounted(cfg, hourOfMs(m.x.time * 1000), acked, fresh.count));
+        }
+      } else await sleep(5);
+      if (Date.now() >= nextPrice) {
+        const at = await sendPrice();
+        nextPrice += priceEveryS * 1000;
+        if (freshness) watchers.push(expected.whenPriced(cfg, at, Date.now(), fresh.eur));
+      }
+      if (Date.now() >= nextLag) {
+        nextLag += 1000;
+        void lag().then(
+          ([all, tx, vol]) => {
+            const t = (Date.now() - t0) / 1000;
+            lags.push([t, all]);
+            split.push([Math.round(t), tx, vol]);
+          },
+          () => {},
+        );
+      }
+    }
+    const secs = (Date.now() - t0) / 1000;
+    say(`x${step.x}: ${published} tx in ${secs.toFixed(0)} s; draining and checking the figures`);
+    await sleep(1100);
+    await sendPrice(); // values everything published: nothing stays pending
+    const d0 = Date.now();
+    while ((await lag())[0] > 0) await sleep(500);
+    const drainMs = Date.now() - d0;
+    await Promise.all(watchers);
+    const mismatches = await volumeMismatches(cfg, expected, 120_000);
+    const use = usage.stop();
+    results.push({
+      x: step.x,
+      seconds: Math.round(secs),
+      asked_tx_per_s: rate,
+      published_tx_per_s: Math.round(published / secs),
+      lag: { ...lagTrend(lags, rate), samples: split },
+      drain_ms: drainMs,
+      exact: mismatches.length === 0,
+      mismatches: mismatches.slice(0, 5),
+      ...(freshness ? { freshness: { count_btc_ms: latency(fresh.count), eur_ms: latency(fresh.eur) } } : {}),
+      usage: use,
+    });
+    say(
+      `x${step.x}: lag ${JSON.stringify(results.at(-1)!.lag.max)} max, drained in ${drainMs} ms, exact: ${mismatches.length === 0}`,
+    );
+  }
+  await Promise.all([producer.disconnect(), admin.disconnect()]);
+  return results;
+}
