@@ -17,10 +17,10 @@ import { fatal } from "../lib/log.ts";
 import { consumeAll, esBulkCeiling, produce, readBack } from "./bench-ceilings.ts";
 import { consumerPerf, kafkaHome, producerPerf } from "./bench-kafka-tools.ts";
 import { freshness, runPipeline, startBolts } from "./bench-pipeline.ts";
-import { parseSteps, runSteps } from "./bench-steps.ts";
 import { clusterProcs, sampleUsage, stopChildren } from "./bench-procs.ts";
 import { type BenchResult, latency, machineFacts, printReport, writeResults } from "./bench-report.ts";
 import { abandon, armTimeout, benchRecords, cleanup, namespace, state, step } from "./bench-setup.ts";
+import { parseSteps, runSteps } from "./bench-steps.ts";
 import { REAL_TX_PER_SECOND } from "./simulator.ts";
 
 const FRESHNESS_SAMPLES = 20;
@@ -71,10 +71,16 @@ async function main() {
   const fresh = await freshness(pipe, records[0]!, FRESHNESS_SAMPLES);
   const steps = parseSteps(process.env.BENCH_STEPS || "1:30,10:120,100:60,1000:300");
   step(`paced steps: ${steps.map((s) => `x${s.x} ${s.seconds} s`).join(", ")}`);
-  const paced = await runSteps(pipe, steps, [...progs, ...clusterProcs()], Number(process.env.BENCH_PRICE_EVERY_S || 5), (d) => {
-    state.detail = d;
-    console.log(`  ${d}`);
-  });
+  const paced = await runSteps(
+    pipe,
+    steps,
+    [...progs, ...clusterProcs()],
+    Number(process.env.BENCH_PRICE_EVERY_S || 5),
+    (d) => {
+      state.detail = d;
+      console.log(`  ${d}`);
+    },
+  );
   step("stopping the bolts");
   await stopChildren();
   step(`Elasticsearch ceiling: raw _bulk of ${docs.length} documents`);
