@@ -4,7 +4,8 @@
 //      as an exact integer of 1e-8 EUR, `eur_e8`; USD, source), both with id `${feed}:${received-at}` (a replay
 //      rewrites the same documents), written with refresh=wait_for. Then the span of time whose valuation the
 //      slice changed (from the observation before it to the one after it, or to its newest: the watermark) is
-//      announced: the hours with transactions in it to p3-btc-volume-updates, the days and months with blocks in
+//      announced: the hours with transactions in it to p3-btc-volume-updates (value hour/from/to: that span of
+//      the hour), the days and months with blocks in
 //      it to p3-btc-miner-updates, so the rollup bolts value them again. A late observation re-values what it
 //      covers. Bodies that give no price go to p3-btc-dead-letters with the reason.
 // Env: the Kafka and Elasticsearch variables, BTC_NAMESPACE, BOLT_BATCH_MAX, BOLT_STALL_TIMEOUT_MS,
@@ -15,10 +16,11 @@ import type { KafkaMessage } from "kafkajs";
 import { parsePrice } from "../domain/price-sources.ts";
 import { priceE8Of, revaluedSpan } from "../domain/pricing.ts";
 import { hourKey, periodKey } from "../domain/rollups.ts";
+import { updateValue } from "../domain/volume-minutes.ts";
 import { type Config, configOrExit, indicesOf, topicsOf } from "../lib/config.ts";
 import { type BoltContext, rejectedOf, runBolt, type Slice } from "../lib/consume.ts";
 import { type BulkOp, bulkWrite, esClient, withRetry } from "../lib/es.ts";
-import { headerText, publishKeys, type Rejected, receivedAtOf } from "../lib/kafka.ts";
+import { headerText, publishKeys, publishUpdates, type Rejected, receivedAtOf } from "../lib/kafka.ts";
 import { fatal } from "../lib/log.ts";
 import { neighbours, PRICE_ROUTING } from "../lib/price-index.ts";
 
@@ -93,7 +95,9 @@ async function announceRevalued(es: Client, cfg: Config, ctx: BoltContext, minT:
   const terms = (field: string) => ({ terms: { field, size: 65_536 } });
   const tx = await keysOf(idx.rawTransactions, { hour: terms("hour") });
   const blocks = await keysOf(idx.rawBlocks, { day: terms("day"), month: terms("month") });
-  await publishKeys(ctx.producer, topicsOf(cfg).volumeUpdates, tx.hour!.map(hourKey));
+  const span = { from, to };
+  const hours = tx.hour!.map((h): [string, string] => [hourKey(h), updateValue(h, span)]);
+  await publishUpdates(ctx.producer, topicsOf(cfg).volumeUpdates, hours);
   const periods = [...blocks.day!.map((d) => periodKey("day", d)), ...blocks.month!.map((m) => periodKey("month", m))];
   await publishKeys(ctx.producer, topicsOf(cfg).minerUpdates, periods);
 }

@@ -1,20 +1,34 @@
 // Volume bolt (group btc-volume): the hourly volume and maximum, in satoshis and in EUR, from the raw transactions.
-// In: p3-btc-volume-updates (key = value = an hour as ISO; one partition per hour, so one writer per hour, as
-//     Storm's fields grouping). Sent by the transactions bolt once its writes are searchable, and by the prices
-//     bolt for the hours a price observation re-values.
-// Out: btc-volume, id = hour ISO: count, volume and largest in satoshis (exact) and BTC; in EUR by an as-of join:
-//      the hour cut into the intervals on which one price holds (btc-value, up to the price stream's watermark),
-//      one aggregation of btc-raw-transactions with a sum and maximum per interval, each times its price, summed
-//      exactly and rounded once to the cent (domain/rollups.ts); what lies past the watermark is pending. Written
-//      with an external version that grows along the update topic (lib/consume.ts updateVersion: its append
-//      time, then offset), so a stale write from an instance that lost the partition never overwrites a newer one. Bad keys, and an update whose document Elasticsearch refuses for good, go to
-//      p3-btc-dead-letters. No refresh is forced: the writers of what it reads wait for theirs.
+// In: p3-btc-volume-updates (key = an hour as ISO; one partition per hour, so one writer per hour, as Storm's
+//     fields grouping; value = the hour, or `hour/from/to`: the span of it that changed). Sent by the transactions
+//     bolt once its writes are searchable, and by the prices bolt for the spans a price observation re-values.
+// Out: btc-volume, id = hour ISO: count, volume and largest in satoshis (exact) and BTC; in EUR by an as-of join
+//      (domain/volume-minutes.ts): each minute of the hour cut into the intervals on which one price holds
+//      (btc-value, up to the price stream's watermark), one aggregation of btc-raw-transactions with a sum and
+//      maximum per interval, each times its price, summed exactly over the minutes and rounded once to the cent;
+//      what lies past the watermark is pending. Only the minutes an update touched are aggregated again: the
+//      others come from this process's memory of the hour, which is forgotten whenever the group rebalances (a
+//      restart or a new assignment starts with the whole hour). Written with an external version that grows along
+//      the update topic (lib/consume.ts updateVersion), so a stale write from an instance that lost the partition
+//      never overwrites a newer one. Bad update records, and an update whose document Elasticsearch refuses for
+//      good, go to p3-btc-dead-letters. No refresh is forced: the writers of what it reads wait for theirs.
 // Env: the Kafka and Elasticsearch variables, BTC_NAMESPACE, BOLT_BATCH_MAX, BOLT_STALL_TIMEOUT_MS,
 //      BOLT_SESSION_TIMEOUT_MS, BOLT_RETRY_MAX_MS.
 
 import type { KafkaMessage } from "kafkajs";
 import { priceIntervals } from "../domain/pricing.ts";
-import { hourKey, parseHourKey, type VolumeDoc, volumeDocOf, volumeRequest } from "../domain/rollups.ts";
+import { hourKey } from "../domain/rollups.ts";
+import {
+  HOUR,
+  hourDocOf,
+  MINUTE,
+  type MinuteFigures,
+  minutesFiguresOf,
+  minutesOf,
+  minutesRequest,
+  parseUpdate,
+  type Span,
+} from "../domain/volume-minutes.ts";
 import { type Config, configOrExit, indicesOf, topicsOf } from "../lib/config.ts";
 import { type BoltContext, rejectedOf, runBolt, type Slice, updateVersion } from "../lib/consume.ts";
 import { type BulkOp, bulkWrite, esClient, withRetry } from "../lib/es.ts";
@@ -22,46 +36,79 @@ import type { Rejected } from "../lib/kafka.ts";
 import { fatal } from "../lib/log.ts";
 import { priceWindow } from "../lib/price-index.ts";
 
-/** The last update record of each valid hour in a slice, and the rejects. */
-export function hoursOf(slice: Slice): { hours: Map<number, KafkaMessage>; rejected: Rejected[] } {
-  const hours = new Map<number, KafkaMessage>();
+/** Per valid hour of a slice: its last update record and the spans it changed (undefined: the whole hour). */
+export function updatesOf(slice: Slice) {
+  const hours = new Map<number, { last: KafkaMessage; spans?: Span[] }>();
   const rejected: Rejected[] = [];
   for (const m of slice.messages) {
-    const hour = parseHourKey(m.value?.toString("utf8") ?? "");
-    if (hour === undefined) rejected.push(rejectedOf(slice, m, "not an hour in ISO form"));
-    else hours.set(hour, m);
+    const u = parseUpdate(m.value?.toString("utf8") ?? "");
+    if (!u) {
+      rejected.push(rejectedOf(slice, m, "not an hour in ISO form, nor hour/from/to"));
+      continue;
+    }
+    const prev = hours.get(u.hour);
+    const spans = !u.span || (prev && !prev.spans) ? undefined : [...(prev?.spans ?? []), u.span];
+    hours.set(u.hour, { last: m, spans });
   }
   return { hours, rejected };
 }
 
-const HOUR = 3_600_000;
+/** The figures of the minutes of the hours this process has aggregated since it was last assigned partitions. */
+const KEPT_HOURS = 48;
+export class MinuteCache {
+  private hours = new Map<number, Map<number, MinuteFigures>>();
+  private assignment = -1;
+  /** The hour's minutes, or undefined when unknown (never aggregated, or partitions may have moved since). */
+  get(hour: number, assignment: number) {
+    if (assignment !== this.assignment) {
+      this.hours.clear();
+      this.assignment = assignment;
+    }
+    return this.hours.get(hour);
+  }
+  set(hour: number, minutes: Map<number, MinuteFigures>) {
+    this.hours.delete(hour);
+    this.hours.set(hour, minutes);
+    if (this.hours.size > KEPT_HOURS) this.hours.delete(this.hours.keys().next().value!);
+  }
+}
 
 export function handler(cfg: Config, es = esClient(cfg)) {
   const idx = indicesOf(cfg);
+  const cache = new MinuteCache();
   return async (slice: Slice, ctx: BoltContext): Promise<Rejected[]> => {
-    const { hours, rejected } = hoursOf(slice);
+    const { hours, rejected } = updatesOf(slice);
     const ops: BulkOp<number>[] = [];
-    for (const hour of hours.keys()) {
+    for (const [hour, u] of hours) {
+      const known = cache.get(hour, ctx.assignment);
       const window = await priceWindow(es, cfg, hour, hour + HOUR, ctx.heartbeat);
-      const { intervals } = priceIntervals(window, hour, hour + HOUR);
+      const plan = minutesOf(hour, known ? u.spans : undefined).map((start) => ({
+        start,
+        intervals: priceIntervals(window, start, start + MINUTE).intervals,
+      }));
       const res = await withRetry(
         "volume aggregation",
-        () => es.search({ index: idx.rawTransactions, ...volumeRequest(hour, intervals) } as never),
+        () => es.search({ index: idx.rawTransactions, ...minutesRequest(hour, plan) } as never),
         cfg.bolt.retryMaxMs,
         ctx.heartbeat,
       );
-      const doc: VolumeDoc | null = volumeDocOf(hour, intervals, res.aggregations as never, Date.now());
+      const minutes = new Map(known);
+      for (const [start, f] of minutesFiguresOf(plan, res.aggregations as never))
+        f ? minutes.set(start, f) : minutes.delete(start);
+      cache.set(hour, minutes);
+      const doc = hourDocOf(hour, minutes.values(), Date.now());
       ops.push({
         op: doc ? "index" : "delete",
         index: idx.volume,
         id: hourKey(hour),
         doc: doc ?? undefined,
-        version: updateVersion(hours.get(hour)!),
+        version: updateVersion(u.last),
         ref: hour,
       });
     }
     const refused = await bulkWrite(es, ops, { retryMaxMs: cfg.bolt.retryMaxMs, onRetry: ctx.heartbeat });
-    for (const r of refused) rejected.push(rejectedOf(slice, hours.get(r.ref)!, `btc-volume refused: ${r.reason}`));
+    for (const r of refused)
+      rejected.push(rejectedOf(slice, hours.get(r.ref)!.last, `btc-volume refused: ${r.reason}`));
     return rejected;
   };
 }

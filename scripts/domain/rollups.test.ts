@@ -5,8 +5,6 @@ import {
   parseHourKey,
   parsePeriodKey,
   periodKeysOf,
-  volumeDocOf,
-  volumeRequest,
 } from "./rollups.ts";
 
 const t = Date.parse("2024-01-31T23:59:59Z");
@@ -23,54 +21,6 @@ test("period keys are UTC calendar days and months, and read back", () => {
 });
 
 const obs = (time: number, eur_e8: number) => ({ time, eur_e8, source: "s" });
-
-test("volume: satoshis exact; EUR = each interval's satoshis times its price, summed exactly, rounded once", () => {
-  const h = Date.parse("2024-01-31T23:00:00Z");
-  // two intervals at 43,123.45678901 and 43,000.00000001 EUR/BTC; a third of the hour is past the watermark
-  const intervals = [
-    { from: h, to: h + 1000, obs: obs(h - 5, 4_312_345_678_901) },
-    { from: h + 1000, to: h + 2000, obs: obs(h + 1000, 4_300_000_000_001) },
-  ];
-  const aggs = {
-    count: { value: 4 },
-    volume: { value: 300_000_004 },
-    max: { value: 200_000_000 },
-    origin: { buckets: [{ key: "replay" }] },
-    priced: {
-      buckets: [
-        { doc_count: 2, volume: { value: 100_000_001 }, max: { value: 100_000_000 } },
-        { doc_count: 1, volume: { value: 3 }, max: { value: 3 } },
-      ],
-    },
-  };
-  // exact: 100000001 * 4312345678901 + 3 * 4300000000001 = 431234585102445678904 (1e-16 EUR)
-  //      = 43123.4585102445678904 EUR -> 4312346 cents
-  const doc = volumeDocOf(h, intervals, aggs, 1)!;
-  expect(doc).toEqual({
-    hour: h,
-    tx_count: 4,
-    volume_sat: 300_000_004,
-    volume_btc: 3.00000004,
-    volume_eur_cents: 4_312_346,
-    volume_eur: 43_123.46,
-    max_sat: 200_000_000,
-    max_btc: 2,
-    max_eur_cents: 4_312_346, // 1 BTC at 43,123.45678901: the largest priced one, rounded once
-    max_eur: 43_123.46,
-    priced_count: 3,
-    pending_count: 1,
-    origin: "replay",
-    updated_at: 1,
-  });
-  expect(volumeDocOf(h, [], { count: { value: 0 } }, 1)).toBeNull();
-  expect(() => volumeDocOf(h, intervals, { ...aggs, priced: { buckets: [] } }, 1)).toThrow();
-});
-
-test("volume request: one range bucket per interval, [from, to), no partial results", () => {
-  const r = volumeRequest(0, [{ from: 0, to: 10, obs: obs(0, 1) }]);
-  expect(r.allow_partial_search_results).toBe(false);
-  expect(JSON.stringify(r.aggs)).toContain('"ranges":[{"from":0,"to":10}]');
-});
 
 test("miner documents per miner: each block at its own price, unpriced blocks pending", () => {
   const blocks = [

@@ -7,7 +7,7 @@
 // after the price stream's watermark is pending. No I/O here.
 
 import { btcOf, dayOf, monthOf } from "./bitcoin.ts";
-import { centsOf, e16Of, eurOfCents, type Observation, type PriceInterval } from "./pricing.ts";
+import { centsOf, e16Of, eurOfCents, type Observation } from "./pricing.ts";
 
 export type Period = "day" | "month";
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -31,45 +31,6 @@ export function parsePeriodKey(key: string): { period: Period; start: number } |
   return { period, start };
 }
 
-const originAgg = { terms: { field: "origin", size: 3 } };
-type Bucket = { key: unknown; doc_count: number; [agg: string]: unknown };
-type Val = { value: number | null };
-const n = (v: unknown) => Math.round(((v as Val | undefined)?.value ?? 0) as number);
-/** origin of a rollup: the one of its raw documents, or "mixed" when they differ. */
-function originOf(b: Bucket): string | undefined {
-  const buckets = ((b.origin as { buckets?: Bucket[] } | undefined)?.buckets ?? []).map((x) => String(x.key));
-  return buckets.length === 1 ? buckets[0] : buckets.length > 1 ? "mixed" : undefined;
-}
-
-/** The aggregation request (body) over btc-raw-transactions for one hour: count, sum and maximum overall, and
- * per price interval (a `range` aggregation on time, [from, to) each). */
-export function volumeRequest(hour: number, intervals: PriceInterval[]) {
-  return {
-    size: 0,
-    track_total_hits: false,
-    allow_partial_search_results: false,
-    query: { term: { hour } },
-    aggs: {
-      count: { value_count: { field: "value_sat" } },
-      volume: { sum: { field: "value_sat" } },
-      max: { max: { field: "value_sat" } },
-      origin: originAgg,
-      ...(intervals.length > 0
-        ? {
-            priced: {
-              range: {
-                field: "time",
-                keyed: false,
-                ranges: intervals.map((i) => ({ from: i.from, to: i.to })),
-              },
-              aggs: { volume: { sum: { field: "value_sat" } }, max: { max: { field: "value_sat" } } },
-            },
-          }
-        : {}),
-    },
-  };
-}
-
 export type VolumeDoc = {
   hour: number;
   tx_count: number;
@@ -86,54 +47,6 @@ export type VolumeDoc = {
   origin?: string;
   updated_at: number;
 };
-
-/** The volume document of an hour (null: no transactions) from volumeRequest's aggregations: satoshis exact,
- * EUR = sum over the intervals of their satoshis times their price, rounded once; largest in EUR = the largest
- * of each interval's maximum times its price. */
-export function volumeDocOf(
-  hour: number,
-  intervals: PriceInterval[],
-  aggs: Record<string, unknown>,
-  now: number,
-): VolumeDoc | null {
-  const count = n(aggs.count);
-  if (count === 0) return null;
-  const ranges = ((aggs.priced as { buckets?: Bucket[] } | undefined)?.buckets ?? []) as Bucket[];
-  if (ranges.length !== intervals.length) throw new Error(`${ranges.length} range buckets for ${intervals.length}`);
-  let sum = 0n;
-  let maxE16 = 0n;
-  let priced = 0;
-  ranges.forEach((b, i) => {
-    if (b.doc_count === 0) return;
-    const e8 = intervals[i]!.obs.eur_e8;
-    priced += b.doc_count;
-    sum += e16Of(n(b.volume), e8);
-    const m = e16Of(n(b.max), e8);
-    if (m > maxE16) maxE16 = m;
-  });
-  const volume = n(aggs.volume);
-  const max = n(aggs.max);
-  const volumeCents = centsOf(sum);
-  const maxCents = centsOf(maxE16);
-  const doc: VolumeDoc = {
-    hour,
-    tx_count: count,
-    volume_sat: volume,
-    volume_btc: btcOf(volume),
-    volume_eur_cents: Number(volumeCents),
-    volume_eur: eurOfCents(volumeCents),
-    max_sat: max,
-    max_btc: btcOf(max),
-    max_eur_cents: Number(maxCents),
-    max_eur: eurOfCents(maxCents),
-    priced_count: priced,
-    pending_count: count - priced,
-    updated_at: now,
-  };
-  const origin = originOf(aggs as Bucket);
-  if (origin) doc.origin = origin;
-  return doc;
-}
 
 /** The search (body) for the non-orphaned blocks of one period, with what a miner rollup needs of each. */
 export function periodBlocksRequest(period: Period, start: number) {

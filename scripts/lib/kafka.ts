@@ -182,6 +182,15 @@ export function receivedAtOf(m: Pick<KafkaMessage, "headers" | "timestamp">): nu
 
 /** Publish update keys (hours, periods) for the rollup bolts, each once; resolves once Kafka has them. */
 export async function publishKeys(producer: ReliableProducer, topic: string, keys: Iterable<string>): Promise<void> {
-  const messages = [...new Set(keys)].map((k) => ({ key: k, value: k }));
-  if (messages.length > 0) await producer.send(topic, messages);
+  await publishUpdates(
+    producer,
+    topic,
+    [...keys].map((k) => [k, k]),
+  );
+}
+
+/** Publish update records [key, value] for the rollup bolts, each distinct one once; resolves once Kafka has them. */
+export async function publishUpdates(producer: ReliableProducer, topic: string, updates: Iterable<[string, string]>) {
+  const distinct = new Map([...updates].map(([key, value]) => [`${key}\n${value}`, { key, value }]));
+  if (distinct.size > 0) await producer.send(topic, [...distinct.values()]);
 }
