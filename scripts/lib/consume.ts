@@ -12,7 +12,9 @@ import { log } from "./log.ts";
 import { isStopping, onShutdown, shutdown } from "./shutdown.ts";
 
 export type Slice = { topic: string; partition: number; messages: KafkaMessage[] };
-export type BoltContext = { producer: ReliableProducer; heartbeat: () => Promise<void> };
+/** `assignment` counts the group joins of this process: it changes when partitions may have moved, so state a
+ * handler keeps per partition (a cache) is valid only while it stays the same. */
+export type BoltContext = { producer: ReliableProducer; heartbeat: () => Promise<void>; assignment: number };
 export type Handler = (slice: Slice, ctx: BoltContext) => Promise<Rejected[]>;
 
 /** Cut a batch into slices of at most `max` messages, so each write and commit stays small and timely. */
@@ -65,6 +67,10 @@ export async function runBolt(opts: { cfg: Config; name: string; topics: string[
   const alive = () => {
     lastSign = Date.now();
   };
+  let assignment = 0;
+  consumer.on(consumer.events.GROUP_JOIN, () => {
+    assignment++;
+  });
   consumer.on(consumer.events.FETCH, alive);
   consumer.on(consumer.events.HEARTBEAT, alive);
   consumer.on(consumer.events.CRASH, (e) => {
@@ -94,6 +100,7 @@ export async function runBolt(opts: { cfg: Config; name: string; topics: string[
     eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
       const ctx: BoltContext = {
         producer,
+        assignment,
         heartbeat: async () => {
           alive();
           await heartbeat();
