@@ -17,6 +17,8 @@ export class Crew {
   readonly extras = new Set<Subprocess>();
   restarts = 0;
   private stopping = false;
+  /** bolts kept stopped (not restarted) for now */
+  private readonly held = new Set<BoltName>();
   constructor(
     private readonly cfg: Config,
     private readonly env: Record<string, string>,
@@ -37,6 +39,7 @@ export class Crew {
     void p.exited.then(async () => {
       if (this.stopping) return;
       await sleep(500);
+      while (this.held.has(name) && !this.stopping) await sleep(200);
       if (this.stopping) return;
       this.restarts++;
       this.startBolt(name);
@@ -48,6 +51,16 @@ export class Crew {
     const p = this.bolts.get(name);
     p?.kill("SIGKILL");
     await p?.exited;
+  }
+
+  /** Stop a bolt (SIGTERM) and keep it stopped for `ms`; then the crew starts it again. */
+  async hold(name: BoltName, ms: number): Promise<void> {
+    this.held.add(name);
+    const p = this.bolts.get(name);
+    p?.kill("SIGTERM");
+    await p?.exited;
+    await sleep(ms);
+    this.held.delete(name);
   }
 
   /** Another instance of a bolt, joining its consumer group (a rebalance), not restarted. */

@@ -77,10 +77,15 @@ export function schedule(cfg: Config, full: boolean, clusterFaults = true): Faul
       await ctl("start", ...programs);
     },
   };
-  if (!clusterFaults) return [...kills, churn];
+  // the stream replays a capture dated 2026-10-31: with CreateTime its records would be past retention
+  const held: Fault = {
+    name: "bolt blocks stopped for 45 s (past the brokers' 30 s retention check) while an old capture replays",
+    inject: (c) => c.hold("blocks", 45_000),
+  };
+  if (!clusterFaults) return [...kills, churn, held];
   return full
-    ? [...kills.slice(0, 10), churn, freeze, ...kills.slice(10), killBroker(b2), twoBrokers, killNode, esDown]
-    : [...kills, churn, freeze, killBroker(b2), killNode];
+    ? [...kills.slice(0, 10), churn, freeze, ...kills.slice(10), held, killBroker(b2), twoBrokers, killNode, esDown]
+    : [...kills, churn, held, freeze, killBroker(b2), killNode];
 }
 
 const health = (cfg: Config) => pipelineHealth(cfg, { timeoutMs: 5000 });
