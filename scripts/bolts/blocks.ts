@@ -1,125 +1,123 @@
-// Blocks bolt (group btc-blocks): each block once, its announcement and details merged, its miner, reward and
-// place in the chain.
+// Blocks bolt (group btc-blocks): each block once per version of its facts (announcement, details, chain status),
+// its miner, reward and place in the best chain.
 // In: p3-btc-blocks (key = height; values as received: blockchain.info `{"op":"block"}` announcements,
 //     blockchain.info/rawblock bodies, mempool.space/block and mempool.space/block-txs bodies; headers feed,
 //     received-at, origin).
-// Out: btc-raw-blocks, id = block hash: each part merged by read, merge (domain/chain.ts), write guarded by
-//      if_seq_no (retried on conflict). Then, after a refresh, chain splits: the blocks at h-1 and h are checked
-//      against their children at h and h+1, and those that lost get orphaned:true (so of two racing instances at
-//      least one sees the other). Then the day and month of every block at the heights touched go to
-//      p3-btc-miner-updates, before the offset is committed. No price here: the miners rollup values blocks.
-//      Refused messages go to p3-btc-dead-letters.
+// Out: btc-raw-blocks, id = block hash. Each message is parsed once; the parts of a slice are merged per block into
+//      its stored document (domain/chain.ts withPart), which holds facts and where each feed's message is in Kafka
+//      (topic, partition, offset), never the message text. The chain status comes in the same pass: the links of
+//      the blocks from REORG_DEPTH (100) below the slice's lowest height to 100 above its highest are read, and
+//      every block from 100 below the lowest to the highest gets orphaned true or false by the best-chain rule
+//      (domain/best-chain.ts), so a reorganisation of any depth up to 100 is settled when its last block comes.
+//      Only what changed is written, in one bulk per pass, each write guarded by the version read (if_seq_no); a
+//      pass that wrote is followed, after a refresh, by another, until one finds nothing to change (a repeat costs
+//      one get and one search, no write). Then the days and months of every block in that range go to
+//      p3-btc-miner-updates (so a crash between the writes and the commit loses no update), before the offset is
+//      committed. No price here: the miners rollup values blocks. Refused messages go to p3-btc-dead-letters.
 // Env: the Kafka and Elasticsearch variables, BTC_NAMESPACE, BOLT_BATCH_MAX, BOLT_STALL_TIMEOUT_MS,
 //      BOLT_SESSION_TIMEOUT_MS, BOLT_RETRY_MAX_MS.
 
 import type { Client } from "@elastic/elasticsearch";
-import { type BlockDoc, blockPartOf, mergeBlock, orphanStatus } from "../domain/chain.ts";
+import type { KafkaMessage } from "kafkajs";
+import { orphanFlags, REORG_DEPTH } from "../domain/best-chain.ts";
+import { type BlockDoc, type BlockPart, blockPartOf, type PartMeta, withPart } from "../domain/chain.ts";
 import { periodKeysOf } from "../domain/rollups.ts";
+import { chainLinks, storedBlocks } from "../lib/block-index.ts";
 import { type Config, configOrExit, indicesOf, topicsOf } from "../lib/config.ts";
 import { type BoltContext, rejectedOf, runBolt, type Slice } from "../lib/consume.ts";
-import { bulkWrite, esClient, withRetry } from "../lib/es.ts";
+import { type BulkOp, bulkWrite, esClient, withRetry } from "../lib/es.ts";
 import { headerText, publishKeys, type Rejected, receivedAtOf } from "../lib/kafka.ts";
 import { fatal, log } from "../lib/log.ts";
 
-/** A document without its undefined fields (what Elasticsearch gives back), to compare with a stored one. */
-export function defined<T extends object>(doc: T): T {
-  return Object.fromEntries(Object.entries(doc).filter(([, v]) => v !== undefined)) as T;
+/** Passes of one slice before it is given up (and retried from Kafka): each pass that wrote is checked by one more. */
+const MAX_PASSES = 10;
+type Parts = Map<string, Array<{ m: KafkaMessage; part: BlockPart; meta: PartMeta }>>;
+
+/** The slice's messages parsed once, grouped by block hash in offset order, and the refused ones. */
+export function partsOf(slice: Slice): { parts: Parts; rejected: Rejected[] } {
+  const parts: Parts = new Map();
+  const rejected: Rejected[] = [];
+  for (const m of slice.messages) {
+    const feed = headerText(m.headers, "feed") ?? "";
+    const receivedAt = receivedAtOf(m);
+    const part = blockPartOf(feed, m.value?.toString("utf8") ?? "", receivedAt);
+    if ("error" in part) {
+      rejected.push(rejectedOf(slice, m, part.error));
+      continue;
+    }
+    const record = { feed, topic: slice.topic, partition: slice.partition, offset: Number(m.offset) };
+    const meta = { feed, receivedAt, origin: headerText(m.headers, "origin"), record };
+    parts.set(part.hash, [...(parts.get(part.hash) ?? []), { m, part, meta }]);
+  }
+  return { parts, rejected };
 }
 
-/** Read, change, write guarded by if_seq_no, until the change leaves the stored document as it is; returns why
- * Elasticsearch refused the document for good, if it did. */
-async function readModifyWrite(
+/** One pass: read, merge, settle the chain, write what changed. Returns whether it wrote (or tried to). */
+async function pass(
   es: Client,
   cfg: Config,
-  hb: Hb,
-  id: string,
-  change: (d?: BlockDoc) => BlockDoc | undefined,
-): Promise<string | undefined> {
+  slice: Slice,
+  parts: Parts,
+  out: { rejected: Rejected[]; periods: Set<string> },
+  hb: () => Promise<void>,
+) {
   const index = indicesOf(cfg).rawBlocks;
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const got = await withRetry(
-      "get block",
-      () => es.get<BlockDoc>({ index, id }, { ignore: [404] }),
-      cfg.bolt.retryMaxMs,
-      hb,
-    );
-    const prev = got.found ? got._source : undefined;
-    const next = change(prev);
-    if (!next || Bun.deepEquals(defined(next), prev)) return;
-    const guard = got.found ? { ifSeqNo: got._seq_no, ifPrimaryTerm: got._primary_term } : {};
-    const op = {
-      op: got.found ? ("index" as const) : ("create" as const),
-      index,
-      id,
-      doc: defined(next),
-      ref: id,
-      ...guard,
-    };
-    const refused = await bulkWrite(es, [op], { retryMaxMs: cfg.bolt.retryMaxMs, onRetry: hb });
-    if (refused[0] && refused[0].status !== 409) return `elasticsearch refused: ${refused[0].reason}`;
+  const stored = await storedBlocks(es, cfg, [...parts.keys()], hb);
+  const docs = new Map<string, BlockDoc>();
+  for (const [hash, ps] of parts) {
+    let d = stored.get(hash)?.doc;
+    for (const p of ps) d = withPart(d, p.part, p.meta) ?? d;
+    docs.set(hash, d!);
+    const before = stored.get(hash)?.doc;
+    if (before && before.time !== d!.time) for (const k of periodKeysOf(before.time)) out.periods.add(k);
   }
-  throw new Error(`block ${id}: too many concurrent changes`); // the slice is retried
-}
-type Hb = () => Promise<void>;
-
-async function blocksAt(es: Client, cfg: Config, hb: Hb, height: number) {
-  const res = await withRetry(
-    "blocks at height",
-    () =>
-      es.search<BlockDoc>({
-        index: indicesOf(cfg).rawBlocks,
-        size: 100,
-        _source: ["hash", "prev_block", "orphaned", "time"],
-        query: { term: { height } },
-      }),
-    cfg.bolt.retryMaxMs,
-    hb,
-  );
-  return res.hits.hits.map((h) => h._source!);
+  const heights = [...docs.values()].map((d) => d.height);
+  const [lo, hi] = [Math.min(...heights) - REORG_DEPTH, Math.max(...heights)];
+  const links = (await chainLinks(es, cfg, lo, hi + REORG_DEPTH, hb)).filter((l) => !docs.has(l.hash));
+  const flags = orphanFlags([...links, ...docs.values()], heights);
+  for (const b of [...links, ...docs.values()])
+    if (b.height <= hi) for (const k of periodKeysOf(b.time)) out.periods.add(k);
+  const ops: BulkOp<string>[] = [];
+  for (const [hash, d] of docs) {
+    const o = flags.get(hash);
+    const next = o === undefined ? d : { ...d, orphaned: o };
+    const was = stored.get(hash);
+    if (next === was?.doc) continue;
+    const guard = was ? { ifSeqNo: was.seqNo, ifPrimaryTerm: was.primaryTerm } : {};
+    ops.push({ op: was ? "index" : "create", index, id: hash, doc: next, ref: hash, ...guard });
+  }
+  for (const l of links) {
+    const orphaned = flags.get(l.hash);
+    if (orphaned === undefined) continue;
+    const guard = { ifSeqNo: l.seqNo, ifPrimaryTerm: l.primaryTerm };
+    ops.push({ op: "update", index, id: l.hash, doc: { doc: { orphaned } }, ref: l.hash, ...guard });
+  }
+  if (ops.length === 0) return false;
+  const refused = await bulkWrite(es, ops, { retryMaxMs: cfg.bolt.retryMaxMs, onRetry: hb });
+  for (const r of refused) {
+    if (r.status === 409) continue; // changed since it was read: the next pass reads it again
+    const ps = parts.get(r.ref);
+    if (!ps) log.error("orphan flag refused", { hash: r.ref, reason: r.reason });
+    else for (const p of ps) out.rejected.push(rejectedOf(slice, p.m, `elasticsearch refused: ${r.reason}`));
+    parts.delete(r.ref);
+  }
+  return true;
 }
 
 export function handler(cfg: Config, es = esClient(cfg)) {
   const index = indicesOf(cfg).rawBlocks;
-  const refresh = (hb: Hb) => withRetry("refresh", () => es.indices.refresh({ index }), cfg.bolt.retryMaxMs, hb);
+  const refresh = (hb: () => Promise<void>) =>
+    withRetry("refresh", () => es.indices.refresh({ index }), cfg.bolt.retryMaxMs, hb);
   return async (slice: Slice, ctx: BoltContext): Promise<Rejected[]> => {
-    const rejected: Rejected[] = [];
-    const heights = new Set<number>();
-    for (const m of slice.messages) {
+    const { parts, rejected } = partsOf(slice);
+    const out = { rejected, periods: new Set<string>() };
+    for (let n = 0; parts.size > 0; n++) {
+      if (n === MAX_PASSES) throw new Error(`blocks changed under ${MAX_PASSES} passes in a row: slice retried`);
       await ctx.heartbeat();
-      const feed = headerText(m.headers, "feed") ?? "";
-      const raw = m.value?.toString("utf8") ?? "";
-      const receivedAt = receivedAtOf(m);
-      const part = blockPartOf(feed, raw, receivedAt);
-      if ("error" in part) {
-        rejected.push(rejectedOf(slice, m, part.error));
-        continue;
-      }
-      const meta = { feed, raw, receivedAt, origin: headerText(m.headers, "origin") };
-      const refusal = await readModifyWrite(es, cfg, ctx.heartbeat, part.hash, (prev) => mergeBlock(prev, part, meta));
-      if (refusal) rejected.push(rejectedOf(slice, m, refusal));
-      else heights.add(part.height);
+      await refresh(ctx.heartbeat);
+      if (!(await pass(es, cfg, slice, parts, out, ctx.heartbeat))) break;
     }
-    if (heights.size === 0) return rejected;
-    await refresh(ctx.heartbeat);
-    const periods = new Set<string>();
-    const toCheck = [...new Set([...heights].flatMap((h) => [h, h - 1]))].sort((a, b) => b - a);
-    for (const h of toCheck) {
-      await ctx.heartbeat();
-      const [atH, children] = [
-        await blocksAt(es, cfg, ctx.heartbeat, h),
-        await blocksAt(es, cfg, ctx.heartbeat, h + 1),
-      ];
-      for (const b of [...atH, ...children]) for (const k of periodKeysOf(b.time)) periods.add(k);
-      const changes = orphanStatus(atH, children);
-      for (const [hash, orphaned] of changes) {
-        const refusal = await readModifyWrite(es, cfg, ctx.heartbeat, hash, (prev) =>
-          prev ? { ...prev, orphaned } : undefined,
-        );
-        if (refusal) log.error("orphan flag refused", { hash, refusal });
-      }
-      if (changes.size > 0) await refresh(ctx.heartbeat);
-    }
-    await publishKeys(ctx.producer, topicsOf(cfg).minerUpdates, periods);
+    await publishKeys(ctx.producer, topicsOf(cfg).minerUpdates, out.periods);
     return rejected;
   };
 }

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { blockPartOf, mergeBlock, orphanStatus, transactionOf } from "./chain.ts";
+import { blockPartOf, mergeBlock, transactionOf, withPart } from "./chain.ts";
 
 const samples = readFileSync(new URL("../../tests/fixtures/blockchain-info-ws.jsonl", import.meta.url), "utf8")
   .trim()
@@ -47,7 +47,7 @@ const raw = (hash: string, prev: string, cb: { script: string; outs: Array<[numb
   });
 const ann = (hash: string, foundBy: string) =>
   JSON.stringify({ op: "block", x: { hash, height: 827_001, time: 1_706_745_600, foundBy: { description: foundBy } } });
-const meta = { feed: "f", raw: "r", receivedAt: 1 };
+const meta = { feed: "f", receivedAt: 1 };
 
 test("announcement and details merge to the same block in either order", () => {
   const a = blockPartOf("blockchain.info/ws", ann(H("b"), "Someone"));
@@ -92,11 +92,27 @@ test("mempool.space block and txs give the chain link and the coinbase", () => {
   expect(blockPartOf("blockchain.info/rawblock", "{")).toHaveProperty("error");
 });
 
-test("a child naming its parent orphans the other blocks at that height", () => {
-  const atH = [{ hash: "p" }, { hash: "q", orphaned: false }];
-  expect(orphanStatus(atH, [{ hash: "c", prev_block: "p" }])).toEqual(new Map([["q", true]]));
-  expect(orphanStatus(atH, [])).toEqual(new Map());
-  expect(orphanStatus([{ hash: "p", orphaned: true }], [{ hash: "c", prev_block: "p" }])).toEqual(
-    new Map([["p", false]]),
-  );
+test("withPart: a repeat writes nothing; new facts are written once, with where the message is, never its text", () => {
+  const body = raw(H("b"), H("c"), { script: Buffer.from("/ViaBTC/").toString("hex"), outs: [[700_000_000, "x"]] });
+  const d = blockPartOf("blockchain.info/rawblock", body);
+  const a = blockPartOf("blockchain.info/ws", ann(H("b"), "Someone"));
+  if ("error" in d || "error" in a) throw new Error("parse");
+  const rec = (feed: string, offset: number) => ({ feed, topic: "p3-btc-blocks", partition: 4, offset });
+  const m = (feed: string, offset: number) => ({ feed, receivedAt: 5, record: rec(feed, offset) });
+  const first = withPart(undefined, d, m("blockchain.info/rawblock", 10))!;
+  expect(first.records).toEqual([rec("blockchain.info/rawblock", 10)]);
+  expect(JSON.stringify(first)).not.toContain(`"tx"`);
+  expect(Object.keys(first).some((k) => k.startsWith("raw"))).toBe(false);
+  expect(JSON.stringify(first).length).toBeLessThan(1000);
+  expect(withPart(first, d, m("blockchain.info/rawblock", 11))).toBeUndefined();
+  const both = withPart(first, a, m("blockchain.info/ws", 12))!;
+  expect(both).toMatchObject({ miner: "ViaBTC", found_by: "Someone", announced_at: 5 });
+  expect(both.records!.map((r) => r.offset)).toEqual([10, 12]);
+  expect(withPart(both, a, m("blockchain.info/ws", 13))).toBeUndefined();
+  const legacy = { ...both, raw_details: "x".repeat(3_000_000) } as typeof both; // a document from before
+  expect(Object.keys(withPart(legacy, a, m("blockchain.info/ws", 12))!)).not.toContain("raw_details");
+  expect(withPart(both, d, { ...m("blockchain.info/rawblock", 14), receivedAt: 4 })?.records).toEqual([
+    rec("blockchain.info/rawblock", 14),
+    rec("blockchain.info/ws", 12),
+  ]);
 });

@@ -1,9 +1,11 @@
 // Reading and validating the chain's messages, and the block document they merge into: pure, no I/O.
 // transactionOf: a blockchain.info `utx` as the raw transaction document's fields (value = sum of outputs, exact
 // satoshis) or why it is refused. blockPartOf: an announcement (`{"op":"block"}`), a blockchain.info rawblock, or
-// mempool.space's block / block txs, as the part of a block it tells. mergeBlock: a stored block plus a part, with
-// the miner and the reward derived again (the same result whatever order the parts come in).
-// orphanStatus: which blocks at a height lost a chain split, from the blocks at the next height.
+// mempool.space's block / block txs, as the part of a block it tells (the message parsed once). mergeBlock: a
+// stored block plus a part, with the miner and the reward derived again (the same result whatever order the parts
+// come in). withPart: the same, or nothing when the stored block already holds the part's facts (a repeat: no
+// write). A block document holds facts and where each feed's message is in Kafka, never the message text (a
+// rawblock weighs megabytes). Which blocks lost a chain split: best-chain.ts.
 
 import { btcOf, dayOf, hourOf, isValidSats, MAX_MONEY_SATS, monthOf, subsidyAt } from "./bitcoin.ts";
 import { coinbaseText, type MinerMatch, minerOfBlock, readableTag } from "./pools.ts";
@@ -214,21 +216,22 @@ export type BlockDoc = {
   origin?: string;
   announced_at?: number;
   detailed_at?: number;
-  raw_announcement?: string;
-  raw_details?: string;
+  /** where the message of each feed whose facts the document holds is in Kafka (it keeps the exact bytes) */
+  records?: BlockRecord[];
 };
+export type BlockRecord = { feed: string; topic: string; partition: number; offset: number };
+export type PartMeta = { feed: string; receivedAt: number; origin?: string; record: BlockRecord };
 
+/** Fields of the message text that documents from before issue 8 hold: dropped when such a block is rewritten. */
+const LEGACY_TEXT = ["raw_announcement", "raw_details"];
 const minOf = (a: number | undefined, b: number) => (a === undefined ? b : Math.min(a, b));
 
 /** A block after one more part: stored fields kept, the part's added, miner and reward derived again. */
-export function mergeBlock(
-  prev: BlockDoc | undefined,
-  part: BlockPart,
-  meta: { feed: string; raw: string; receivedAt: number; origin?: string },
-): BlockDoc {
+export function mergeBlock(prev: BlockDoc | undefined, part: BlockPart, meta: Omit<PartMeta, "record">): BlockDoc {
   const d: BlockDoc = prev
     ? { ...prev }
     : ({ hash: part.hash, height: part.height, orphaned: false, has_details: false } as BlockDoc);
+  for (const k of LEGACY_TEXT) delete (d as Record<string, unknown>)[k];
   d.height = part.height;
   if (part.kind !== "announcement" || d.time === undefined) d.time = part.time;
   d.day = dayOf(d.time);
@@ -239,13 +242,7 @@ export function mergeBlock(
   if (part.kind === "announcement") {
     if (part.found_by !== undefined) d.found_by = part.found_by.slice(0, 500);
     d.announced_at = minOf(d.announced_at, meta.receivedAt);
-    d.raw_announcement = meta.raw;
-  } else {
-    const raws = d.raw_details ? (JSON.parse(d.raw_details) as Record<string, string>) : {};
-    raws[meta.feed] = meta.raw;
-    d.raw_details = JSON.stringify(raws);
-    d.detailed_at = minOf(d.detailed_at, meta.receivedAt);
-  }
+  } else d.detailed_at = minOf(d.detailed_at, meta.receivedAt);
   const subsidy = subsidyAt(d.height);
   d.subsidy_sat = subsidy;
   if (part.coinbase) {
@@ -270,17 +267,19 @@ export function mergeBlock(
   return d;
 }
 
-type Linked = { hash: string; prev_block?: string; orphaned?: boolean };
+/** A stored block with one more part, or undefined when the stored block already holds the part's facts (a
+ * repeat, or a feed telling what another already told): nothing to write. Compared field by field (every field is
+ * a number, string or boolean), no text parsed again. The part's Kafka record replaces that of its feed. */
+export function withPart(prev: BlockDoc | undefined, part: BlockPart, meta: PartMeta): BlockDoc | undefined {
+  const next = mergeBlock(prev, part, meta);
+  if (prev && sameFacts(prev, next)) return undefined;
+  const others = (prev?.records ?? []).filter((r) => r.feed !== meta.feed);
+  next.records = [...others, meta.record].sort((a, b) => (a.feed < b.feed ? -1 : 1));
+  return next;
+}
 
-/** Orphan flags of the blocks at a height from those at the next: once a (non-orphaned) child names a parent,
- * the other blocks at that height lost the split. Returns only the blocks whose flag changes. */
-export function orphanStatus(atHeight: Linked[], children: Linked[]): Map<string, boolean> {
-  const named = new Set(children.filter((c) => !c.orphaned && c.prev_block).map((c) => c.prev_block!));
-  const out = new Map<string, boolean>();
-  if (named.size === 0) return out;
-  for (const b of atHeight) {
-    const orphaned = !named.has(b.hash);
-    if ((b.orphaned ?? false) !== orphaned) out.set(b.hash, orphaned);
-  }
-  return out;
+function sameFacts(a: BlockDoc, b: BlockDoc): boolean {
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)] as (keyof BlockDoc)[]);
+  keys.delete("records");
+  return [...keys].every((k) => a[k] === b[k]);
 }

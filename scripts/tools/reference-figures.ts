@@ -3,8 +3,9 @@
 // Used by the integration tests (tests/bolts-harness.ts) and by `make chaos` as the ground truth.
 // Rules (README, "Bolts"): a transaction counts once by hash, its value the sum of its outputs; the price in effect
 // at t is the last observation received at or before t, else the earliest; EUR = satoshis x price, summed exactly
-// and rounded once, half up, to the cent; a block that a later block does not build on, where another one at its
-// height is built on, lost a split; a block without details is worth the subsidy, its fees unknown.
+// and rounded once, half up, to the cent; a block off the best chain lost a split (the chain walked back over
+// prev_block links from the highest blocks, lostSplits); a block without details is worth the subsidy, its fees
+// unknown.
 
 import type { Captured } from "./capture.ts";
 
@@ -112,9 +113,9 @@ export function referenceFigures(lines: Captured[], minerOf: (hash: string) => s
   for (const [hour, e16] of maxes) volume[hour]!.max_eur = roundCents(e16);
   const miners: Record<string, Min> = {};
   const minerE16 = new Map<string, bigint>();
+  const lost = lostSplits(blocks);
   for (const [hash, blk] of blocks) {
-    const children = [...blocks.values()].filter((c) => c.height === blk.height + 1 && c.prev);
-    if (children.length > 0 && !children.some((c) => c.prev === hash)) continue; // lost a split
+    if (lost.has(hash)) continue;
     const miner = minerOf(hash);
     const reward = blk.reward ?? Math.floor(5_000_000_000 / 2 ** Math.floor(blk.height / 210_000));
     const d = new Date(blk.time);
@@ -133,6 +134,25 @@ export function referenceFigures(lines: Captured[], minerOf: (hash: string) => s
   }
   for (const [id, e16] of minerE16) miners[id]!.reward_eur = roundCents(e16);
   return { volume, miners, rejects };
+}
+
+/** The blocks that lost a chain split: walking down from the highest height, a block stays when a block kept
+ * just above names it as prev; where no kept block just above names one (a missing height, a block without
+ * prev), every block at that height stays and the walk goes on from them. */
+function lostSplits(blocks: Map<string, { height: number; prev?: string }>): Set<string> {
+  const lost = new Set<string>();
+  const heights = [...new Set([...blocks.values()].map((b) => b.height))].sort((a, b) => b - a);
+  let named: string[] = [];
+  let above = Number.NaN;
+  for (const h of heights) {
+    const here = [...blocks.keys()].filter((hash) => blocks.get(hash)!.height === h);
+    const walkReaches = above === h + 1 && named.length > 0;
+    const kept = walkReaches ? here.filter((hash) => named.includes(hash)) : here;
+    for (const hash of here) if (!kept.includes(hash)) lost.add(hash);
+    named = kept.map((hash) => blocks.get(hash)!.prev).filter((p): p is string => p !== undefined);
+    above = h;
+  }
+  return lost;
 }
 
 /** A price as sent (a JSON number or a decimal string) as an integer of 1e-8 EUR, by plain string handling. */
