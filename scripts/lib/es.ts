@@ -1,8 +1,9 @@
 // Elasticsearch client and the bulk writer every bolt uses.
 // Under Bun the client's default undici connection fails; HttpConnection works. Credentials and TLS come from
 // the environment (ES_USERNAME/ES_PASSWORD or ES_API_KEY, ES_CA_CERT).
-// `_bulk` answers 200 even when items fail: bulkWrite checks every item, retries 429/5xx and unreachable nodes
-// with capped backoff (forever, so a bolt pauses rather than crash-looping), and hands back the items refused
+// `_bulk` answers 200 even when items fail: bulkWrite checks every item, retries 429/5xx, unreachable nodes and a
+// closed or blocked index (400 index_closed_exception, 403 cluster_block_exception: the cluster's state for now) with
+// capped backoff (forever, so a bolt pauses rather than crash-looping), and hands back the items refused
 // for good (mapping errors, bad documents) so the caller dead-letters them before committing offsets. A request
 // refused as a whole (413 too large, 400, a permanent circuit breaker) is split until the culprit stands alone and
 // is refused; refused credentials (401, 403) stop the program with a message saying what to fix.
@@ -61,6 +62,21 @@ function alreadyDone(op: BulkOp, status: number): boolean {
   return status === 409 && (op.op === "create" || op.version !== undefined);
 }
 
+/** An index closed, closing or otherwise blocked (400 index_closed_exception, 403 cluster_block_exception): the
+ * cluster's state for now, not something wrong with the request; wait and retry (never dead-letter for it). */
+export function blockedForNow(status: number | undefined, type: string | undefined): boolean {
+  return (
+    (status === 400 && type === "index_closed_exception") || (status === 403 && type === "cluster_block_exception")
+  );
+}
+
+/** What to do with one item of a bulk answer. */
+export function itemOutcome(op: BulkOp, status: number, type?: string): "done" | "retry" | "refused" {
+  if (status < 300 || alreadyDone(op, status) || (op.op === "delete" && status === 404)) return "done";
+  if (status === 429 || status >= 500 || blockedForNow(status, type)) return "retry";
+  return "refused";
+}
+
 /**
  * Write every op; resolves once each one landed or was refused for good (returned). Transient failures
  * (429, 5xx, connection errors) are retried with capped backoff until they land or the process is stopping,
@@ -108,12 +124,15 @@ export async function bulkWrite<T>(
       continue;
     }
     const retry: BulkOp<T>[] = [];
+    let why: string | undefined;
     items.forEach((item, i) => {
       const o = pending[i]!;
       const r = Object.values(item)[0]!;
-      if (r.status < 300 || alreadyDone(o, r.status) || (o.op === "delete" && r.status === 404)) return;
-      if (r.status === 429 || r.status >= 500) retry.push(o);
-      else
+      const outcome = itemOutcome(o, r.status, r.error?.type);
+      if (outcome === "retry") {
+        retry.push(o);
+        why ??= `${r.status} ${r.error?.type ?? ""}`;
+      } else if (outcome === "refused")
         refused.push({
           ref: o.ref,
           status: r.status,
@@ -121,7 +140,8 @@ export async function bulkWrite<T>(
         });
     });
     if (retry.length > 0) {
-      await sleep(backoff(attempt, `elasticsearch bulk (${retry.length} items busy)`, retry.length, opts.retryMaxMs));
+      const what = `elasticsearch bulk (${retry.length} items busy or blocked, the first: ${why})`;
+      await sleep(backoff(attempt, what, retry.length, opts.retryMaxMs));
       await opts.onRetry?.();
     }
     pending = retry;
@@ -137,6 +157,7 @@ type EsError = {
 export function requestRefusal(e: unknown): { status: number; reason: string } | "credentials" | undefined {
   const status = (e as EsError).meta?.statusCode;
   const err = (e as EsError).meta?.body?.error;
+  if (blockedForNow(status, err?.type)) return undefined;
   if (status === 401 || status === 403) return "credentials";
   const permanent429 = status === 429 && err?.type === "circuit_breaking_exception" && err.durability === "PERMANENT";
   if (status === undefined || status < 400 || status >= 500 || (status === 429 && !permanent429)) return undefined;
@@ -146,6 +167,14 @@ export function requestRefusal(e: unknown): { status: number; reason: string } |
 function credentialsMessage(e: unknown): string {
   const status = (e as EsError).meta?.statusCode;
   return `elasticsearch refused this program's credentials (${status}): check ES_USERNAME / ES_PASSWORD or ES_API_KEY and the privileges of its role`;
+}
+
+/** A read worth retrying: Elasticsearch busy (429), failing (5xx, shards not started), unreachable, or the index
+ * closed for now; any other 4xx is a bug in the request, thrown. */
+export function retryableRead(e: unknown): boolean {
+  const status = (e as EsError).meta?.statusCode;
+  const type = (e as EsError).meta?.body?.error?.type;
+  return status === undefined || status < 400 || status >= 500 || status === 429 || blockedForNow(status, type);
 }
 
 /** Run a read (search, aggregation) until it succeeds, with the same backoff as writes; `onRetry` runs between
@@ -160,9 +189,7 @@ export async function withRetry<R>(
     try {
       return await fn();
     } catch (e) {
-      const status = (e as { meta?: { statusCode?: number } }).meta?.statusCode;
-      if (status !== undefined && status >= 400 && status < 500 && status !== 429) throw e;
-      if (isStopping()) throw e;
+      if (!retryableRead(e) || isStopping()) throw e;
       await sleep(backoff(attempt, what, e, retryMaxMs));
       await onRetry?.();
     }
