@@ -8,6 +8,7 @@
 // unknown.
 
 import type { Captured } from "./capture.ts";
+import { lostSplits } from "./reference-chain.ts";
 
 /** parsed JSON of the capture (untyped on purpose) */
 // biome-ignore lint/suspicious/noExplicitAny: the reference reads raw JSON without the bolts' types
@@ -134,25 +135,6 @@ export function referenceFigures(lines: Captured[], minerOf: (hash: string) => s
   }
   for (const [id, e16] of minerE16) miners[id]!.reward_eur = roundCents(e16);
   return { volume, miners, rejects };
-}
-
-/** The blocks that lost a chain split: walking down from the highest height, a block stays when a block kept
- * just above names it as prev; where no kept block just above names one (a missing height, a block without
- * prev), every block at that height stays and the walk goes on from them. */
-function lostSplits(blocks: Map<string, { height: number; prev?: string }>): Set<string> {
-  const lost = new Set<string>();
-  const heights = [...new Set([...blocks.values()].map((b) => b.height))].sort((a, b) => b - a);
-  let named: string[] = [];
-  let above = Number.NaN;
-  for (const h of heights) {
-    const here = [...blocks.keys()].filter((hash) => blocks.get(hash)!.height === h);
-    const walkReaches = above === h + 1 && named.length > 0;
-    const kept = walkReaches ? here.filter((hash) => named.includes(hash)) : here;
-    for (const hash of here) if (!kept.includes(hash)) lost.add(hash);
-    named = kept.map((hash) => blocks.get(hash)!.prev).filter((p): p is string => p !== undefined);
-    above = h;
-  }
-  return lost;
 }
 
 /** A price as sent (a JSON number or a decimal string) as an integer of 1e-8 EUR, by plain string handling. */
