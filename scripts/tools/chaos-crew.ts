@@ -53,6 +53,11 @@ export class Crew {
     await p?.exited;
   }
 
+  /** Freeze (SIGSTOP) or thaw (SIGCONT) a bolt's process: records wait for it meanwhile. */
+  signal(name: BoltName, signal: "SIGSTOP" | "SIGCONT"): void {
+    this.bolts.get(name)?.kill(signal);
+  }
+
   /** Stop a bolt (SIGTERM) and keep it stopped for `ms`; then the crew starts it again. */
   async hold(name: BoltName, ms: number): Promise<void> {
     this.held.add(name);

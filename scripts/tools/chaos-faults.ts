@@ -6,10 +6,11 @@
 
 import type { Config } from "../lib/config.ts";
 import { sleep } from "../lib/log.ts";
-import { BOLT_NAMES, type Crew, ctl, signalProgram, waitRestarted } from "./chaos-crew.ts";
+import { BOLT_NAMES, type BoltName, type Crew, ctl, signalProgram, waitRestarted } from "./chaos-crew.ts";
 import { pipelineHealth } from "./pipeline-health.ts";
 
-export type Fault = { name: string; inject: (crew: Crew) => Promise<void> };
+/** A fault; `bolt`: it hits that bolt, so that bolt's own lag must be non-zero when it lands. */
+export type Fault = { name: string; bolt?: BoltName; inject: (crew: Crew) => Promise<void> };
 export type Outcome = { fault: string; lagAtFault: number; inFlight: boolean; recoveryMs: number | null };
 
 const brokers = (cfg: Config) => (cfg.profile === "full" ? ["9094", "9093"] : ["9092", "9092"]);
@@ -20,6 +21,7 @@ export function schedule(cfg: Config, full: boolean, clusterFaults = true): Faul
   const kills = (full ? [1, 2, 3, 4] : [1]).flatMap((round) =>
     BOLT_NAMES.map((b) => ({
       name: `kill -9 bolt ${b}${full ? ` (round ${round})` : ""}`,
+      bolt: b,
       inject: (c: Crew) => c.kill(b),
     })),
   );
@@ -80,6 +82,7 @@ export function schedule(cfg: Config, full: boolean, clusterFaults = true): Faul
   // the stream replays a capture dated 2026-10-31: with CreateTime its records would be past retention
   const held: Fault = {
     name: "bolt blocks stopped for 45 s (past the brokers' 30 s retention check) while an old capture replays",
+    bolt: "blocks",
     inject: (c) => c.hold("blocks", 45_000),
   };
   if (!clusterFaults) return [...kills, churn, held];
@@ -91,14 +94,25 @@ export function schedule(cfg: Config, full: boolean, clusterFaults = true): Faul
 const health = (cfg: Config) => pipelineHealth(cfg, { timeoutMs: 5000 });
 const committed = (h: Awaited<ReturnType<typeof health>>) =>
   Object.values(h.sample.committed).reduce((s, n) => s + n, 0);
-const lagOf = (h: Awaited<ReturnType<typeof health>>) => h.bolts.reduce((s, b) => s + Math.max(0, b.lag), 0);
+const lagOf = (h: Awaited<ReturnType<typeof health>>, bolt?: BoltName) =>
+  h.bolts.filter((b) => !bolt || b.bolt === bolt).reduce((s, b) => s + Math.max(0, b.lag), 0);
 
 /** Inject one fault once records are in flight; then the time until the committed offsets move again. */
 export async function inject(cfg: Config, crew: Crew, f: Fault): Promise<Outcome> {
   let lag = 0;
-  for (let i = 0; i < 60 && lag === 0; i++) {
-    lag = lagOf(await health(cfg).catch(() => ({ bolts: [] }) as never));
+  const lagNow = async () => lagOf(await health(cfg).catch(() => ({ bolts: [] }) as never), f.bolt);
+  for (let i = 0; i < 20 && lag === 0; i++) {
+    lag = await lagNow();
     if (lag === 0) await sleep(500);
+  }
+  if (lag === 0 && f.bolt) {
+    // a bolt that keeps up with a sparse topic (blocks, miners): frozen until records wait for it, then the fault
+    crew.signal(f.bolt, "SIGSTOP");
+    for (let i = 0; i < 120 && lag === 0; i++) {
+      await sleep(500);
+      lag = await lagNow();
+    }
+    crew.signal(f.bolt, "SIGCONT");
   }
   await f.inject(crew);
   const base = await health(cfg)
