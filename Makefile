@@ -56,5 +56,5 @@ secure-sync: ## BTC_SECURE=1: apply BTC_SECRETS' passwords (after a rotation or 
 clean: down ## stop and delete the data of the profile (var/data/$(BTC_PROFILE)); installs are kept
 	. bin/env.sh && rm -rf "$$BTC_DATA"/kafka-* && for d in "$$ES_DATA"/es-*; do rm -rf "$$d"/data "$$d"/config "$$d"/logs; done
 
-rebuild: ## rebuild every index from Kafka's history (after an Elasticsearch loss): REBUILD_CONFIRM=yes make rebuild
+rebuild: ## rebuild every index from Kafka into a new generation, swap the aliases; refused if Kafka lost history the indices hold: REBUILD_CONFIRM=yes make rebuild (README)
 	@bun scripts/setup/rebuild.ts

@@ -1,10 +1,9 @@
 // Shared by the integration tests: the running clusters (started by tests/run-integration.sh, profile full),
 // and a fresh namespace per test file (its own topics, indices and consumer groups), dropped at the end.
 
-import { type Config, indicesOf, loadConfig, PROJECT_ROOT, topicsOf } from "../scripts/lib/config.ts";
-import { esClient } from "../scripts/lib/es.ts";
+import { type Config, loadConfig, PROJECT_ROOT, topicsOf } from "../scripts/lib/config.ts";
 import { kafkaClient } from "../scripts/lib/kafka.ts";
-import { ensureIndices } from "../scripts/setup/indices.ts";
+import { dropIndices, ensureIndices } from "../scripts/setup/indices.ts";
 import { ensureTopics } from "../scripts/setup/topics.ts";
 
 export const ROOT = PROJECT_ROOT;
@@ -30,7 +29,5 @@ export async function dropNamespace(cfg: Config): Promise<void> {
   await admin.connect();
   await admin.deleteTopics({ topics: Object.values(topicsOf(cfg)) }).catch(() => {});
   await admin.disconnect();
-  await esClient(cfg)
-    .indices.delete({ index: Object.values(indicesOf(cfg)), ignore_unavailable: true })
-    .catch(() => {});
+  await dropIndices(cfg).catch(() => {}); // every generation behind the aliases
 }

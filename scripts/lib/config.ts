@@ -52,6 +52,9 @@ export function loadConfig(env: Env = process.env) {
   const full = profile === "full";
   const ns = str(env, "BTC_NAMESPACE", "");
   if (!/^[a-z0-9-]*$/.test(ns)) throw new ConfigError(`BTC_NAMESPACE=${ns}: only a-z, 0-9 and - are allowed`);
+  const groupSuffix = str(env, "BOLT_GROUP_SUFFIX", "");
+  if (!/^[a-z0-9-]*$/.test(groupSuffix))
+    throw new ConfigError(`BOLT_GROUP_SUFFIX=${groupSuffix}: only a-z, 0-9 and - are allowed`);
   const replication = int(env, "TOPIC_REPLICATION", full ? 3 : 1, 1);
   const sec = secureOf(env);
   // node N of the profile runs on the Nth host of BTC_NODE_HOSTS (one host: all of them), default loopback
@@ -60,6 +63,8 @@ export function loadConfig(env: Env = process.env) {
   const cfg = {
     profile: profile as Profile,
     namespace: ns,
+    /** INDEX_GENERATION=N: indicesOf names the concrete generation `<alias>-gN` (make rebuild's own bolts) */
+    indexGeneration: int(env, "INDEX_GENERATION", 0, 0),
     logLevel: str(env, "LOG_LEVEL", "info"),
     kafka: {
       brokers: list(
@@ -98,12 +103,14 @@ export function loadConfig(env: Env = process.env) {
     },
     bolt: {
       batchMax: int(env, "BOLT_BATCH_MAX", 2000, 1),
-      partitionsConcurrently: int(env, "BOLT_PARTITIONS_CONCURRENTLY", 3, 1),
+      partitionsConcurrently: int(env, "BOLT_PARTITIONS_CONCURRENTLY", 9, 1),
       stallTimeoutMs: int(env, "BOLT_STALL_TIMEOUT_MS", 60_000, 1000),
       retryMaxMs: int(env, "BOLT_RETRY_MAX_MS", 10_000, 10),
       sessionTimeoutMs: int(env, "BOLT_SESSION_TIMEOUT_MS", 30_000, 6000),
       txKeepRaw: int(env, "BOLT_TX_KEEP_RAW", 0, 0) === 1,
       testCrashAfterWrite: num(env, "BOLT_TEST_CRASH_AFTER_WRITE", 0),
+      /** appended to each bolt's consumer group (make rebuild's bolts: -rebuild) */
+      groupSuffix,
     },
     /** where the producers leave their sources' health for make status (per namespace) */
     healthDir: join(str(env, "BTC_VAR", join(PROJECT_ROOT, "var")), "run", "health", ns || "default"),
@@ -125,6 +132,7 @@ export function loadConfig(env: Env = process.env) {
     simSeed: int(env, "SIM_SEED", 1, 0),
     simBlockSeconds: num(env, "SIM_BLOCK_SECONDS", 600),
     producers: producersOf(env),
+    rebuild: rebuildOf(env, ns),
     /** BTC_SECURE=1: TLS and authentication everywhere; `identity` is who this program is (its users' name) */
     secure: sec.secure,
     secrets: sec.secrets,
@@ -218,6 +226,20 @@ function producersOf(env: Env) {
   };
 }
 
+/** make rebuild's settings (scripts/setup/rebuild.ts): consent, loss allowed, old generation dropped, and who
+ * stops the live bolts around the swap (supervisord's storm:bolt-* programs; none in a namespace: a test's own). */
+function rebuildOf(env: Env, ns: string) {
+  const liveBolts = str(env, "REBUILD_LIVE_BOLTS", ns ? "none" : "supervisord");
+  if (liveBolts !== "supervisord" && liveBolts !== "none")
+    throw new ConfigError(`REBUILD_LIVE_BOLTS=${liveBolts}: expected supervisord or none`);
+  return {
+    confirm: str(env, "REBUILD_CONFIRM", "no") === "yes",
+    allowLoss: str(env, "REBUILD_ALLOW_LOSS", "no") === "yes",
+    dropOld: str(env, "REBUILD_DROP_OLD", "no") === "yes",
+    liveBolts: liveBolts as "supervisord" | "none",
+  };
+}
+
 /** The topics, named once; BTC_NAMESPACE prefixes them so tests can share a cluster without colliding. */
 export function topicsOf(cfg: Pick<Config, "namespace">) {
   const p = cfg.namespace ? `${cfg.namespace}-` : "";
@@ -231,16 +253,18 @@ export function topicsOf(cfg: Pick<Config, "namespace">) {
   };
 }
 
-/** The indices, named once; BTC_NAMESPACE prefixes them as it does the topics. */
-export function indicesOf(cfg: Pick<Config, "namespace">) {
+/** The indices, named once; BTC_NAMESPACE prefixes them as it does the topics. Each name is an alias of a concrete
+ * generation `<name>-g<N>` (scripts/setup/indices.ts); INDEX_GENERATION=N names that generation instead. */
+export function indicesOf(cfg: Pick<Config, "namespace"> & { indexGeneration?: number }) {
   const p = cfg.namespace ? `${cfg.namespace}-` : "";
+  const g = cfg.indexGeneration ? `-g${cfg.indexGeneration}` : "";
   return {
-    value: `${p}btc-value`,
-    volume: `${p}btc-volume`,
-    miner: `${p}btc-miner`,
-    rawBpi: `${p}btc-raw-bpi`,
-    rawBlocks: `${p}btc-raw-blocks`,
-    rawTransactions: `${p}btc-raw-transactions`,
+    value: `${p}btc-value${g}`,
+    volume: `${p}btc-volume${g}`,
+    miner: `${p}btc-miner${g}`,
+    rawBpi: `${p}btc-raw-bpi${g}`,
+    rawBlocks: `${p}btc-raw-blocks${g}`,
+    rawTransactions: `${p}btc-raw-transactions${g}`,
   };
 }
 

@@ -53,7 +53,7 @@ export async function runBolt(opts: { cfg: Config; name: string; topics: string[
   const { cfg, name } = opts;
   const kafka = kafkaClient(cfg, `${cfg.kafka.clientId}-${name}`);
   const producer = new ReliableProducer(kafka, cfg.kafka.sendTimeoutMs);
-  const groupId = `${cfg.namespace ? `${cfg.namespace}-` : ""}btc-${name}`;
+  const groupId = `${cfg.namespace ? `${cfg.namespace}-` : ""}btc-${name}${cfg.bolt.groupSuffix}`;
   const consumer: Consumer = kafka.consumer({
     groupId,
     sessionTimeout: cfg.bolt.sessionTimeoutMs,

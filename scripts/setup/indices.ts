@@ -1,14 +1,18 @@
 // Create the Elasticsearch indices from es-indices.http (the REST-client file a person can send from an editor),
 // or check the ones that exist: mappings, shards and replicas that differ from the file are reported and the
 // script exits 2; a live mapping is never changed silently. Running it twice changes nothing.
-// Indices: btc-value, btc-volume, btc-miner, btc-raw-bpi, btc-raw-blocks, btc-raw-transactions.
-// Reads: ES_NODES (and credentials), INDEX_SHARDS (3), INDEX_REPLICAS (2; 0 small), BTC_NAMESPACE.
+// Each name (btc-value, btc-volume, btc-miner, btc-raw-bpi, btc-raw-blocks, btc-raw-transactions) is an alias of
+// its generation `<name>-g<N>` (generations.ts): a missing name is created as generation 1 with its alias; a name
+// that is still a concrete index (a deployment from before the aliases) is checked as it is (make rebuild turns it
+// into an alias). Reads: ES_NODES (and credentials), INDEX_SHARDS (3), INDEX_REPLICAS (2; 0 small), BTC_NAMESPACE.
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { Client } from "@elastic/elasticsearch";
 import { type Config, configOrExit, indicesOf } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 import { fatal } from "../lib/log.ts";
+import { generationName, type NameState, nextGeneration, stateOf } from "./generations.ts";
 
 export type IndexSpec = {
   name: string;
@@ -31,9 +35,10 @@ export function parseIndicesFile(text: string): IndexSpec[] {
   return specs;
 }
 
-/** The specs as this configuration creates them: namespaced names, INDEX_SHARDS and INDEX_REPLICAS applied. */
+/** The specs as this configuration creates them: namespaced names (the aliases, whatever INDEX_GENERATION says),
+ * INDEX_SHARDS and INDEX_REPLICAS applied. */
 export function indexSpecs(cfg: Config, text = readFileSync(INDICES_FILE, "utf8")): IndexSpec[] {
-  const names = indicesOf(cfg) as Record<string, string>;
+  const names = indicesOf({ namespace: cfg.namespace }) as Record<string, string>;
   const byBase = new Map(
     Object.values(indicesOf({ namespace: "" })).map((base, i) => [base, Object.values(names)[i]!]),
   );
@@ -58,22 +63,50 @@ export function mappingDrift(want: Record<string, unknown>, live: Record<string,
   return out;
 }
 
-/** Create missing indices and compare the others; returns what was created and the drift found. */
+/** Every concrete index of a name (legacy, generations in use or left over), with its aliases, mappings, settings. */
+export async function liveIndices(es: Client, alias: string) {
+  return es.indices.get({
+    index: [alias, `${alias}-g*`],
+    ignore_unavailable: true,
+    allow_no_indices: true,
+    expand_wildcards: "all",
+  });
+}
+
+/** Where each of this configuration's names stands (generations.ts). */
+export async function nameStates(cfg: Config, es = esClient(cfg)): Promise<NameState[]> {
+  return Promise.all(indexSpecs(cfg).map(async (s) => stateOf(s.name, await liveIndices(es, s.name))));
+}
+
+/** Create generation `n` of a spec, with its alias when `alias` is set. */
+export async function createGeneration(es: Client, spec: IndexSpec, n: number, alias = false) {
+  const index = generationName(spec.name, n);
+  const aliases = alias ? { [spec.name]: {} } : undefined;
+  await es.indices.create({ index, aliases, settings: spec.settings, mappings: spec.mappings as never });
+  return index;
+}
+
+/** Create missing indices and compare the others; returns what was created and the drift found (by name). */
 export async function ensureIndices(cfg: Config, say: (line: string) => void = () => {}) {
   const es = esClient(cfg);
   const created: string[] = [];
   const drift: Record<string, string[]> = {};
   for (const spec of indexSpecs(cfg)) {
-    if (!(await es.indices.exists({ index: spec.name }))) {
-      await es.indices.create({ index: spec.name, settings: spec.settings, mappings: spec.mappings as never });
-      created.push(spec.name);
-      say(
-        `created index ${spec.name} (${spec.settings.number_of_shards} shards, ${spec.settings.number_of_replicas} replicas)`,
-      );
+    const live = await liveIndices(es, spec.name);
+    const state = stateOf(spec.name, live);
+    if (state.problem) {
+      drift[spec.name] = [state.problem];
+      say(`DRIFT index ${spec.name}: ${state.problem}`);
       continue;
     }
-    const live = await es.indices.get({ index: spec.name });
-    const info = live[spec.name]!;
+    if (!state.current) {
+      const index = await createGeneration(es, spec, nextGeneration([state]), true);
+      created.push(spec.name);
+      const { number_of_shards: shards, number_of_replicas: replicas } = spec.settings;
+      say(`created index ${index} (${shards} shards, ${replicas} replicas), alias ${spec.name}`);
+      continue;
+    }
+    const info = live[state.current]!;
     const s = info.settings?.index ?? {};
     const diffs = mappingDrift(
       spec.mappings as Record<string, unknown>,
@@ -83,13 +116,23 @@ export async function ensureIndices(cfg: Config, say: (line: string) => void = (
       diffs.push(`shards: live ${s.number_of_shards}, wanted ${spec.settings.number_of_shards}`);
     if (Number(s.number_of_replicas) !== spec.settings.number_of_replicas)
       diffs.push(`replicas: live ${s.number_of_replicas}, wanted ${spec.settings.number_of_replicas}`);
-    if (diffs.length === 0) say(`index ${spec.name}: as specified`);
+    const what = state.legacy ? `${spec.name} (a concrete index: make rebuild makes it an alias)` : state.current;
+    if (diffs.length === 0) say(`index ${what}: as specified`);
     else {
       drift[spec.name] = diffs;
-      say(`DRIFT index ${spec.name}:\n      ${diffs.join("\n      ")}`);
+      say(`DRIFT index ${what}:\n      ${diffs.join("\n      ")}`);
     }
   }
   return { created, drift };
+}
+
+/** Delete every concrete index behind this configuration's names (deleting through an alias deletes nothing). */
+export async function dropIndices(cfg: Config): Promise<string[]> {
+  const es = esClient(cfg);
+  const all = await Promise.all(indexSpecs(cfg).map(async (s) => Object.keys(await liveIndices(es, s.name))));
+  const indices = all.flat();
+  if (indices.length > 0) await es.indices.delete({ index: indices, ignore_unavailable: true });
+  return indices;
 }
 
 async function main() {

@@ -29,6 +29,7 @@ test("each bolt's ACLs are the topics its header names: reads In, writes the oth
     ).toEqual([...named].filter((t) => !ins.includes(t)).sort());
     expect(grants.filter((g) => g.user === `bolt-${b}` && g.resource === "group").map((g) => g.name)).toEqual([
       `btc-${b}`,
+      `btc-${b}-rebuild`,
     ]);
   }
   const writers = (topic: string) =>
@@ -63,6 +64,13 @@ test("roles: bolts write documents, never manage indices; the dashboard and Kiba
       ),
     ).toBe(true);
   expect(userRoles["bolt-volume"]).toEqual(["btc-bolt-volume"]);
+  // the generations behind the aliases (make rebuild writes them directly)
+  expect(roles["btc-bolt-volume"]!.indices[0]!.names).toEqual([
+    "btc-volume",
+    "*-btc-volume",
+    "btc-volume-g*",
+    "*-btc-volume-g*",
+  ]);
   const files = realmFiles({ "bolt-volume": "pw" });
   expect(files.users).toMatch(/^bolt-volume:\$2a\$10\$/);
   expect(files.users_roles).toBe("btc-bolt-volume:bolt-volume\n");

@@ -4,6 +4,7 @@
 // Used by secure-secrets.ts (one password per user), secure-kafka.ts (ACLs) and secure-es.ts (roles, users).
 
 import { type Config, indicesOf, topicsOf } from "../lib/config.ts";
+import { REBUILD_GROUP_SUFFIX } from "./rebuild-plan.ts";
 
 export const BOLT_NAMES = ["prices", "transactions", "blocks", "volume", "miners"] as const;
 type Topic = keyof ReturnType<typeof topicsOf>;
@@ -66,6 +67,8 @@ export function kafkaGrants(cfg: Pick<Config, "namespace">): Grant[] {
     );
     topic(`bolt-${b}`, "write", [...spec.out.map((x) => t[x]), t.deadLetters]);
     out.push({ user: `bolt-${b}`, resource: "group", name: `${ns}btc-${b}`, operation: "read" });
+    // make rebuild runs the same bolt in a group of its own (rebuild-plan.ts)
+    out.push({ user: `bolt-${b}`, resource: "group", name: `${ns}btc-${b}${REBUILD_GROUP_SUFFIX}`, operation: "read" });
   }
   for (const user of ["status", "dashboard"]) {
     topic(user, "describe", Object.values(t));
@@ -82,10 +85,11 @@ export function kafkaGrants(cfg: Pick<Config, "namespace">): Grant[] {
 type IndexGrant = { names: string[]; privileges: string[] };
 export type Role = { cluster: string[]; indices: IndexGrant[]; applications?: unknown[] };
 
-/** Index names of every namespace: `btc-value` and `<namespace>-btc-value`. */
+/** Index names of every namespace: `btc-value` and `<namespace>-btc-value`, aliases, and their generations
+ * `<name>-g<N>` (generations.ts: created by setup, written by make rebuild's bolts). */
 const everyNamespace = (xs: Index[]) => {
   const base = indicesOf({ namespace: "" });
-  return xs.flatMap((x) => [base[x], `*-${base[x]}`]);
+  return xs.flatMap((x) => [base[x], `*-${base[x]}`, `${base[x]}-g*`, `*-${base[x]}-g*`]);
 };
 
 /** The Elasticsearch roles, and the role(s) of each user. */

@@ -3,11 +3,10 @@
 // (BENCH_TIMEOUT_S) after which it stops its children, cleans up and exits 1 saying which step was running.
 
 import type { Message } from "kafkajs";
-import { type Config, indicesOf, loadConfig, topicsOf } from "../lib/config.ts";
-import { esClient } from "../lib/es.ts";
+import { type Config, loadConfig, topicsOf } from "../lib/config.ts";
 import { kafkaClient } from "../lib/kafka.ts";
 import { route } from "../producers/records.ts";
-import { ensureIndices } from "../setup/indices.ts";
+import { dropIndices, ensureIndices } from "../setup/indices.ts";
 import { ensureTopics } from "../setup/topics.ts";
 import { leaveGroups } from "./bench-ceilings.ts";
 import { BOLTS } from "./bench-pipeline.ts";
@@ -61,9 +60,7 @@ export async function namespace(name: string): Promise<Config> {
 /** Delete the bench's topics, indices and consumer groups (best effort). */
 export async function cleanup(): Promise<void> {
   for (const cfg of namespaces.splice(0)) {
-    await esClient(cfg)
-      .indices.delete({ index: Object.values(indicesOf(cfg)), ignore_unavailable: true })
-      .catch(() => {});
+    await dropIndices(cfg).catch(() => {}); // the generations behind the aliases
     const admin = kafkaClient(cfg, "bench-cleanup").admin();
     await admin.connect();
     await admin.deleteTopics({ topics: Object.values(topicsOf(cfg)) }).catch(() => {});

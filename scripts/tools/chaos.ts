@@ -12,11 +12,10 @@
 // Elasticsearch variables.
 
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { type Config, indicesOf, loadConfig, PROJECT_ROOT, topicsOf } from "../lib/config.ts";
-import { esClient } from "../lib/es.ts";
+import { type Config, loadConfig, PROJECT_ROOT, topicsOf } from "../lib/config.ts";
 import { kafkaClient } from "../lib/kafka.ts";
 import { fatal, sleep } from "../lib/log.ts";
-import { ensureIndices } from "../setup/indices.ts";
+import { dropIndices, ensureIndices } from "../setup/indices.ts";
 import { ensureTopics } from "../setup/topics.ts";
 import { esNotReady, kafkaNotReady } from "../setup/wait-ready.ts";
 import { captureLine } from "./capture.ts";
@@ -127,7 +126,7 @@ async function dropNamespace(cfg: Config) {
   await admin.connect();
   await admin.deleteTopics({ topics: Object.values(topicsOf(cfg)) }).catch(() => {});
   await admin.disconnect();
-  await esClient(cfg).indices.delete({ index: Object.values(indicesOf(cfg)), ignore_unavailable: true });
+  await dropIndices(cfg); // the generations behind the aliases (deleting an alias deletes nothing)
 }
 
 if (import.meta.main) {
