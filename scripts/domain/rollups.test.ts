@@ -1,11 +1,5 @@
 import { expect, test } from "bun:test";
-import {
-  minerDocId,
-  minerDocsOf,
-  parseHourKey,
-  parsePeriodKey,
-  periodKeysOf,
-} from "./rollups.ts";
+import { minerDocId, minerDocsOf, parseHourKey, parsePeriodKey, periodKeysOf } from "./rollups.ts";
 
 const t = Date.parse("2024-01-31T23:59:59Z");
 
