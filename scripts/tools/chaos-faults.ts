@@ -1,10 +1,12 @@
 // The faults of `make chaos`, each injected while records are in flight (the bolts' lag is read just before: a
 // fault that lands on idle bolts proves nothing and is reported as such), with the time until the pipeline made
-// progress again. Short schedule (the test command): each bolt killed once, rebalance churn, a broker frozen, a
-// broker killed, an Elasticsearch node killed. Full schedule (`make chaos`): 20 bolt kills, a minute-long freeze,
-// two brokers killed one after the other, the whole Elasticsearch cluster stopped for 2 minutes.
+// progress again. Short schedule (the test command): each bolt killed once, rebalance churn, a bolt held stopped
+// past the retention check, the raw transactions index closed under the bolts, a broker frozen, a broker killed, an
+// Elasticsearch node killed. Full schedule (`make chaos`): 20 bolt kills, a minute-long freeze, two brokers killed
+// one after the other, the whole Elasticsearch cluster stopped for 2 minutes, and the rest as in the short one.
 
-import type { Config } from "../lib/config.ts";
+import { type Config, indicesOf } from "../lib/config.ts";
+import { esClient } from "../lib/es.ts";
 import { sleep } from "../lib/log.ts";
 import { BOLT_NAMES, type BoltName, type Crew, ctl, signalProgram, waitRestarted } from "./chaos-crew.ts";
 import { pipelineHealth } from "./pipeline-health.ts";
@@ -85,10 +87,32 @@ export function schedule(cfg: Config, full: boolean, clusterFaults = true): Faul
     bolt: "blocks",
     inject: (c) => c.hold("blocks", 45_000),
   };
-  if (!clusterFaults) return [...kills, churn, held];
+  // shards failing searches and writes: the stream's own raw index closed under the bolts, then opened
+  const closed: Fault = {
+    name: "btc-raw-transactions closed for 10 s (the bolts' writes and searches on it fail), then opened",
+    bolt: "transactions",
+    inject: async () => {
+      const index = indicesOf(cfg).rawTransactions;
+      await esClient(cfg).indices.close({ index });
+      await sleep(10_000);
+      await esClient(cfg).indices.open({ index });
+    },
+  };
+  if (!clusterFaults) return [...kills, churn, held, closed];
   return full
-    ? [...kills.slice(0, 10), churn, freeze, ...kills.slice(10), held, killBroker(b2), twoBrokers, killNode, esDown]
-    : [...kills, churn, held, freeze, killBroker(b2), killNode];
+    ? [
+        ...kills.slice(0, 10),
+        churn,
+        freeze,
+        ...kills.slice(10),
+        held,
+        closed,
+        killBroker(b2),
+        twoBrokers,
+        killNode,
+        esDown,
+      ]
+    : [...kills, churn, held, closed, freeze, killBroker(b2), killNode];
 }
 
 const health = (cfg: Config) => pipelineHealth(cfg, { timeoutMs: 5000 });
