@@ -32,7 +32,10 @@ async function blocksCaughtUp(c: Config, timeoutMs: number): Promise<void> {
     const topic = topicsOf(c).blocks;
     for (const until = Date.now() + timeoutMs; Date.now() < until; await Bun.sleep(300)) {
       const ends = await admin.fetchTopicOffsets(topic);
-      const [done] = await admin.fetchOffsets({ groupId: `${c.namespace}-btc-blocks`, topics: [topic] });
+      const [done] = await admin.fetchOffsets({
+        groupId: `${c.namespace}-btc-blocks${c.bolt.groupSuffix}`,
+        topics: [topic],
+      });
       const at = new Map(done!.partitions.map((p) => [p.partition, Number(p.offset)]));
       if (ends.every((e) => Number(e.high) === 0 || (at.get(e.partition) ?? -1) >= Number(e.high))) return;
     }
