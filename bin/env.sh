@@ -11,7 +11,7 @@ BTC_PROFILE="${BTC_PROFILE:-full}"
 case "$BTC_PROFILE" in full|small) ;; *) echo "BTC_PROFILE must be 'full' or 'small', not '$BTC_PROFILE'" >&2; exit 1 ;; esac
 BTC_VAR="${BTC_VAR:-$BTC_HOME/var}"
 BTC_DATA="$BTC_VAR/data/$BTC_PROFILE"
-KAFKA_VERSION=4.1.1
+KAFKA_VERSION=4.4.0
 ES_VERSION=8.19.21
 KAFKA_HOME="${KAFKA_HOME:-$BTC_VAR/opt/kafka}"
 ES_USER="${ES_USER:-btc}"
