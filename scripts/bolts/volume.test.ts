@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import type { KafkaMessage } from "kafkajs";
 import { updatesOf as txUpdatesOf } from "./transactions.ts";
-import { MinuteCache, updatesOf } from "./volume.ts";
+import { MinuteCache, updatesOf, WHOLE_HOUR_EVERY_MS, wholeHour } from "./volume.ts";
 
 const h = Date.parse("2026-11-29T10:00:00Z");
 const H = "2026-11-29T10:00:00.000Z";
@@ -34,12 +34,21 @@ test("a slice's updates per hour: spans gathered, a whole-hour update wins, bad 
 
 test("the minutes kept in memory are forgotten when the group rebalances, and only 48 hours are kept", () => {
   const c = new MinuteCache();
-  const m = new Map();
+  const m = { minutes: new Map(), wholeAt: 0 };
   expect(c.get(h, 1)).toBeUndefined();
   c.set(h, m);
   expect(c.get(h, 1)).toBe(m);
   expect(c.get(h, 2)).toBeUndefined(); // a new assignment: partitions may have moved
-  for (let i = 0; i < 49; i++) c.set(h + i * 3_600_000, new Map());
+  for (let i = 0; i < 49; i++) c.set(h + i * 3_600_000, { minutes: new Map(), wholeAt: 0 });
   expect(c.get(h, 2)).toBeUndefined();
   expect(c.get(h + 48 * 3_600_000, 2)).toBeDefined();
+});
+
+test("the whole hour is aggregated again when unknown, announced whole, or last aggregated whole 30 s ago", () => {
+  const known = { minutes: new Map(), wholeAt: 1_000_000 };
+  const spans = [{ from: h, to: h + 1 }];
+  expect(wholeHour(undefined, spans, 1_000_001)).toBe(true);
+  expect(wholeHour(known, undefined, 1_000_001)).toBe(true);
+  expect(wholeHour(known, spans, 1_000_000 + WHOLE_HOUR_EVERY_MS - 1)).toBe(false);
+  expect(wholeHour(known, spans, 1_000_000 + WHOLE_HOUR_EVERY_MS)).toBe(true);
 });

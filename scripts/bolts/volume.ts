@@ -8,7 +8,8 @@
 //      maximum per interval, each times its price, summed exactly over the minutes and rounded once to the cent;
 //      what lies past the watermark is pending. Only the minutes an update touched are aggregated again: the
 //      others come from this process's memory of the hour, which is forgotten whenever the group rebalances (a
-//      restart or a new assignment starts with the whole hour). Written with an external version that grows along
+//      restart or a new assignment starts with the whole hour); an update 30 s or more after the hour's last whole
+//      aggregation aggregates it whole again. Written with an external version that grows along
 //      the update topic (lib/consume.ts updateVersion), so a stale write from an instance that lost the partition
 //      never overwrites a newer one. Bad update records, and an update whose document Elasticsearch refuses for
 //      good, go to p3-btc-dead-letters. No refresh is forced: the writers of what it reads wait for theirs.
@@ -53,24 +54,35 @@ export function updatesOf(slice: Slice) {
   return { hours, rejected };
 }
 
-/** The figures of the minutes of the hours this process has aggregated since it was last assigned partitions. */
+/** The figures of the minutes of the hours this process has aggregated since it was last assigned partitions, and
+ * when each hour was last aggregated whole. */
 const KEPT_HOURS = 48;
+/** An hour is aggregated whole again when an update comes this long after its last whole aggregation, so that a
+ * minute read while a write was not yet visible everywhere (a create answered 409 by a retry while the first try
+ * was still being indexed) heals as the whole-hour rollup always did, at one whole-hour search per hour per 30 s. */
+export const WHOLE_HOUR_EVERY_MS = 30_000;
+type Known = { minutes: Map<number, MinuteFigures>; wholeAt: number };
 export class MinuteCache {
-  private hours = new Map<number, Map<number, MinuteFigures>>();
+  private hours = new Map<number, Known>();
   private assignment = -1;
   /** The hour's minutes, or undefined when unknown (never aggregated, or partitions may have moved since). */
-  get(hour: number, assignment: number) {
+  get(hour: number, assignment: number): Known | undefined {
     if (assignment !== this.assignment) {
       this.hours.clear();
       this.assignment = assignment;
     }
     return this.hours.get(hour);
   }
-  set(hour: number, minutes: Map<number, MinuteFigures>) {
+  set(hour: number, known: Known) {
     this.hours.delete(hour);
-    this.hours.set(hour, minutes);
+    this.hours.set(hour, known);
     if (this.hours.size > KEPT_HOURS) this.hours.delete(this.hours.keys().next().value!);
   }
+}
+
+/** Whether an update re-aggregates the whole hour: unknown, whole-hour update, or the last whole one too old. */
+export function wholeHour(known: Known | undefined, spans: unknown, now: number): boolean {
+  return !known || !spans || now - known.wholeAt >= WHOLE_HOUR_EVERY_MS;
 }
 
 export function handler(cfg: Config, es = esClient(cfg)) {
@@ -81,8 +93,9 @@ export function handler(cfg: Config, es = esClient(cfg)) {
     const ops: BulkOp<number>[] = [];
     for (const [hour, u] of hours) {
       const known = cache.get(hour, ctx.assignment);
+      const whole = wholeHour(known, u.spans, Date.now());
       const window = await priceWindow(es, cfg, hour, hour + HOUR, ctx.heartbeat);
-      const plan = minutesOf(hour, known ? u.spans : undefined).map((start) => ({
+      const plan = minutesOf(hour, whole ? undefined : u.spans).map((start) => ({
         start,
         intervals: priceIntervals(window, start, start + MINUTE).intervals,
       }));
@@ -92,10 +105,10 @@ export function handler(cfg: Config, es = esClient(cfg)) {
         cfg.bolt.retryMaxMs,
         ctx.heartbeat,
       );
-      const minutes = new Map(known);
+      const minutes = new Map(whole ? [] : known?.minutes);
       for (const [start, f] of minutesFiguresOf(plan, res.aggregations as never))
         f ? minutes.set(start, f) : minutes.delete(start);
-      cache.set(hour, minutes);
+      cache.set(hour, { minutes, wholeAt: whole ? Date.now() : known!.wholeAt });
       const doc = hourDocOf(hour, minutes.values(), Date.now());
       ops.push({
         op: doc ? "index" : "delete",

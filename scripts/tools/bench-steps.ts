@@ -158,6 +158,7 @@ export async function runSteps(
       x: step.x,
       seconds: Math.round(secs),
       asked_tx_per_s: rate,
+      published,
       published_tx_per_s: Math.round(published / secs),
       lag: { ...lagTrend(lags, rate), samples: split },
       drain_ms: drainMs,
