@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import type { KafkaMessage } from "kafkajs";
 import { updatesOf as txUpdatesOf } from "./transactions.ts";
-import { MinuteCache, updatesOf, WHOLE_HOUR_EVERY_MS, wholeHour } from "./volume.ts";
+import { countDrift, MinuteCache, updatesOf, WHOLE_HOUR_EVERY_MS, wholeHour } from "./volume.ts";
 
 const h = Date.parse("2026-11-29T10:00:00Z");
 const H = "2026-11-29T10:00:00.000Z";
@@ -51,4 +51,35 @@ test("the whole hour is aggregated again when unknown, announced whole, or last 
   expect(wholeHour(known, undefined, 1_000_001)).toBe(true);
   expect(wholeHour(known, spans, 1_000_000 + WHOLE_HOUR_EVERY_MS - 1)).toBe(false);
   expect(wholeHour(known, spans, 1_000_000 + WHOLE_HOUR_EVERY_MS)).toBe(true);
+});
+
+test("a minute the update did not touch must keep its count: a change there is reported (read short, or lost)", () => {
+  const f = (count: number) => ({ count, volume: count, max: 1, e16: 0n, maxE16: 0n, priced: 0, origins: [] });
+  const [m0, m1, m2] = [h, h + 60_000, h + 120_000];
+  const before = new Map([
+    [m0, f(5)],
+    [m1, f(7)],
+  ]);
+  expect(
+    countDrift(
+      before,
+      new Map([
+        [m0, f(5)],
+        [m1, f(9)],
+      ]),
+      [m1],
+    ),
+  ).toEqual([]);
+  expect(
+    countDrift(
+      before,
+      new Map([
+        [m0, f(6)],
+        [m1, f(7)],
+        [m2, f(1)],
+      ]),
+      [m2],
+    ),
+  ).toEqual([[new Date(m0).toISOString(), 5, 6]]);
+  expect(countDrift(before, new Map([[m1, f(7)]]), [])).toEqual([[new Date(m0).toISOString(), 5, 0]]);
 });

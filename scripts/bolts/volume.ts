@@ -34,7 +34,7 @@ import { type Config, configOrExit, indicesOf, topicsOf } from "../lib/config.ts
 import { type BoltContext, rejectedOf, runBolt, type Slice, updateVersion } from "../lib/consume.ts";
 import { type BulkOp, bulkWrite, esClient, withRetry } from "../lib/es.ts";
 import type { Rejected } from "../lib/kafka.ts";
-import { fatal } from "../lib/log.ts";
+import { fatal, log } from "../lib/log.ts";
 import { priceWindow } from "../lib/price-index.ts";
 
 /** Per valid hour of a slice: its last update record and the spans it changed (undefined: the whole hour). */
@@ -85,6 +85,18 @@ export function wholeHour(known: Known | undefined, spans: unknown, now: number)
   return !known || !spans || now - known.wholeAt >= WHOLE_HOUR_EVERY_MS;
 }
 
+/** The minutes whose transaction count differs from what was known of them: [minute ISO, before, after]. Only
+ * the minutes the update did not touch (`touched`) are compared, and a count there never changes: a difference
+ * means a minute had been read short (a whole aggregation heals it) or was lost. */
+export function countDrift(before: Map<number, MinuteFigures>, after: Map<number, MinuteFigures>, touched: number[]) {
+  const out: Array<[string, number, number]> = [];
+  for (const start of new Set([...before.keys(), ...after.keys()])) {
+    const [was, now] = [before.get(start)?.count ?? 0, after.get(start)?.count ?? 0];
+    if (was !== now && !touched.includes(start)) out.push([new Date(start).toISOString(), was, now]);
+  }
+  return out;
+}
+
 export function handler(cfg: Config, es = esClient(cfg)) {
   const idx = indicesOf(cfg);
   const cache = new MinuteCache();
@@ -108,6 +120,8 @@ export function handler(cfg: Config, es = esClient(cfg)) {
       const minutes = new Map(whole ? [] : known?.minutes);
       for (const [start, f] of minutesFiguresOf(plan, res.aggregations as never))
         f ? minutes.set(start, f) : minutes.delete(start);
+      const drift = known ? countDrift(known.minutes, minutes, u.spans ? minutesOf(hour, u.spans) : []) : [];
+      if (drift.length > 0) log.warn("untouched minutes changed count", { hour: hourKey(hour), whole, drift });
       cache.set(hour, { minutes, wholeAt: whole ? Date.now() : known!.wholeAt });
       const doc = hourDocOf(hour, minutes.values(), Date.now());
       ops.push({

@@ -9,7 +9,19 @@ cd "$BTC_HOME"
 ctl() { supervisorctl -c supervisord.conf "$@"; }
 t0=$(date +%s)
 mkdir -p "$BTC_VAR/log" "$BTC_VAR/run"
-if ! ctl pid >/dev/null 2>&1; then echo "==> starting supervisord (profile $BTC_PROFILE)"; supervisord -c supervisord.conf; sleep 1; fi
+if ! ctl pid >/dev/null 2>&1; then
+  # Another checkout's clusters on our ports would be used silently (and a fault test would stop processes it did
+  # not start): refuse, and say whose they are.
+  for port in $KAFKA_PORTS $(for n in $ES_NODES_N; do echo $((9199 + n)); done); do
+    pid=$(ss -Hltnp "sport = :$port" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2 || true)
+    if [ -n "$pid" ]; then
+      echo "port $port is already held by pid $pid ($(readlink "/proc/$pid/cwd" 2>/dev/null || echo '?')), not by this checkout's supervisord:" >&2
+      echo "stop those clusters first (make down in their checkout), then run this again" >&2
+      exit 1
+    fi
+  done
+  echo "==> starting supervisord (profile $BTC_PROFILE)"; supervisord -c supervisord.conf; sleep 1
+fi
 kafka=(); for p in $KAFKA_PORTS; do kafka+=("storm:kafka-$p"); done
 es=(); for n in $ES_NODES_N; do es+=("es-kibana:elasticsearch$n"); done
 echo "==> starting ${kafka[*]} ${es[*]}"
