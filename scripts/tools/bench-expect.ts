@@ -32,9 +32,18 @@ export class Expected {
     this.prices.sort((a, b) => a.at - b.at);
   }
 
-  /** A `utx` message sent (the bench never repeats a hash). */
+  /** Messages whose hash had been sent before: counted once, at their first sending, as the platform must. */
+  repeats = 0;
+  private seen = new Set<string>();
+
+  /** A `utx` message sent. */
   tx(text: string) {
-    const x = (JSON.parse(text) as { x: { time: number; out: Array<{ value: number }> } }).x;
+    const x = (JSON.parse(text) as { x: { hash: string; time: number; out: Array<{ value: number }> } }).x;
+    if (this.seen.has(x.hash)) {
+      this.repeats++;
+      return;
+    }
+    this.seen.add(x.hash);
     const time = x.time * 1000;
     let sat = 0;
     for (const o of x.out) sat += o.value;

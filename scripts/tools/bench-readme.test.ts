@@ -32,16 +32,18 @@ test("a lag that levels off is bounded; one that keeps growing is not", () => {
   expect(g.max).toBe(59 * 1500);
 });
 
-test("expected hours: the last price at or before a transaction (else the earliest), rounded once to the cent", () => {
+test("expected hours: the last price at or before a transaction (else the earliest), rounded once to the cent, a repeated hash once", () => {
   const e = new Expected();
   const h = Date.UTC(2026, 10, 29, 10);
   e.price(h + 10_500, "90000.01");
   e.price(h + 20_000, "90000.02");
-  const utx = (sec: number, values: number[]) =>
-    JSON.stringify({ op: "utx", x: { time: (h + sec * 1000) / 1000, out: values.map((value) => ({ value })) } });
+  const utx = (sec: number, values: number[], hash = `h${sec}`) =>
+    JSON.stringify({ op: "utx", x: { hash, time: (h + sec * 1000) / 1000, out: values.map((value) => ({ value })) } });
   e.tx(utx(5, [1])); // before any price: the earliest, 90000.01 EUR/BTC x 1 sat = 0.0009000001 EUR
   e.tx(utx(11, [1, 1])); // at 90000.01
   e.tx(utx(20, [100_000_000])); // at 20 s exactly: 90000.02
+  e.tx(utx(30, [7], "h11")); // a hash sent before: counted once, at its first sending
+  expect(e.repeats).toBe(1);
   expect(e.figures().get(new Date(h).toISOString())).toEqual({
     tx_count: 3,
     volume_sat: 100_000_003,

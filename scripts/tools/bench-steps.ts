@@ -105,6 +105,7 @@ export async function runSteps(
     const watchers: Promise<void>[] = [];
     const freshness = step.x === 10;
     let published = 0;
+    const repeats0 = expected.repeats;
     let nextPrice = t0 + priceEveryS * 1000;
     let nextLag = t0;
     let nextSample = t0;
@@ -160,6 +161,7 @@ export async function runSteps(
       asked_tx_per_s: rate,
       published,
       published_tx_per_s: Math.round(published / secs),
+      repeated: expected.repeats - repeats0,
       lag: { ...lagTrend(lags, rate), samples: split },
       drain_ms: drainMs,
       exact: mismatches.length === 0,

@@ -1,21 +1,33 @@
-// The simulator's randomness: a seedable PRNG (mulberry32 over a splitmix32-scrambled seed), the distributions it
+// The simulator's randomness: a seedable PRNG (sfc32 seeded by splitmix32), the distributions it
 // draws from, and the pools' hashrate shares. Pure: the same seed gives the same draws on any machine.
 
 export type Rng = () => number;
 
-/** A generator of uniform numbers in [0, 1) from a 32-bit seed. */
+/** A generator of uniform numbers in [0, 1) from a 32-bit seed: sfc32 (128-bit state, period 2^127 on average)
+ * seeded by splitmix32. Not mulberry32: its seeds are all points on one cycle of 2^32 states, so the draws of
+ * two seeds run into each other after a few hundred million draws (make bench's x1000 step sent the x10 step's
+ * transactions again). */
 export function rngOf(seed: number): Rng {
-  let z = (seed >>> 0) + 0x9e3779b9;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  let a = (z ^ (z >>> 16)) >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  let z = seed >>> 0;
+  const splitmix = () => {
+    z = (z + 0x9e3779b9) >>> 0;
+    let t = z;
+    t = Math.imul(t ^ (t >>> 16), 0x85ebca6b);
+    t = Math.imul(t ^ (t >>> 13), 0xc2b2ae35);
+    return (t ^ (t >>> 16)) >>> 0;
   };
+  let [a, b, c, d] = [splitmix(), splitmix(), splitmix(), 1];
+  const next = () => {
+    const t = (((a + b) >>> 0) + d) >>> 0;
+    d = (d + 1) >>> 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) >>> 0;
+    c = ((c << 21) | (c >>> 11)) >>> 0;
+    c = (c + t) >>> 0;
+    return t;
+  };
+  for (let i = 0; i < 15; i++) next();
+  return () => next() / 4294967296;
 }
 
 /** Exponential with the given mean (the gaps of a Poisson process). */
