@@ -1,5 +1,5 @@
-// The processes of `make chaos`: the five bolts and the two producers as child processes (the same scripts
-// supervisord runs), each bolt restarted after it dies as supervisord's autorestart does; killing one with SIGKILL;
+// The processes of `make chaos`: the five bolts and the producers (two replaying, one live against the local
+// WebSocket server of chaos-source.ts) as child processes (the same scripts supervisord runs), each bolt restarted after it dies as supervisord's autorestart does; killing one with SIGKILL;
 // extra bolt instances that join and leave (rebalance churn); and the clusters' processes, found through
 // supervisorctl and hit as a process group (SIGKILL, SIGSTOP / SIGCONT). Logs go to var/log/chaos/.
 
@@ -11,6 +11,8 @@ import { sleep } from "../lib/log.ts";
 export const BOLT_NAMES = ["prices", "transactions", "blocks", "volume", "miners"] as const;
 export type BoltName = (typeof BOLT_NAMES)[number];
 const LOGS = `${PROJECT_ROOT}/var/log/chaos`;
+/** The log file of a process of the crew (`log`: the bolt's or producer's name, e.g. "blockchain-live"). */
+export const logFileOf = (cfg: Pick<Config, "namespace">, log: string) => `${LOGS}/${cfg.namespace}-${log}.log`;
 
 export class Crew {
   readonly bolts = new Map<BoltName, Subprocess>();
@@ -27,7 +29,7 @@ export class Crew {
   }
 
   private spawn(script: string, log: string, extra: Record<string, string> = {}): Subprocess {
-    const out = openSync(`${LOGS}/${this.cfg.namespace}-${log}.log`, "a");
+    const out = openSync(logFileOf(this.cfg, log), "a");
     const env = { ...process.env, ...this.env, BTC_NAMESPACE: this.cfg.namespace, ...extra };
     return Bun.spawn(["bun", script], { cwd: PROJECT_ROOT, env, stdout: out, stderr: out });
   }
@@ -82,6 +84,17 @@ export class Crew {
       SOURCE_MODE: "replay",
       REPLAY_FILE: file,
       REPLAY_SPEED: speed,
+    });
+  }
+
+  /** The blockchain producer in live mode against a WebSocket URL (chaos-source.ts), with a quick keep-alive. */
+  startLiveProducer(url: string, ws: { pingMs: number; silenceMs: number; backoffMaxMs: number }): Subprocess {
+    return this.spawn("scripts/producers/blockchain.ts", "blockchain-live", {
+      SOURCE_MODE: "live",
+      BLOCKCHAIN_WS_URL: url,
+      WS_PING_MS: String(ws.pingMs),
+      WS_SILENCE_MS: String(ws.silenceMs),
+      WS_BACKOFF_MAX_MS: String(ws.backoffMaxMs),
     });
   }
 

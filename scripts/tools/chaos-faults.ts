@@ -2,8 +2,10 @@
 // fault that lands on idle bolts proves nothing and is reported as such), with the time until the pipeline made
 // progress again. Short schedule (the test command): each bolt killed once, rebalance churn, a bolt held stopped
 // past the retention check, the raw transactions index closed under the bolts, a broker frozen, a broker killed, an
-// Elasticsearch node killed. Full schedule (`make chaos`): 20 bolt kills, a minute-long freeze, two brokers killed
-// one after the other, the whole Elasticsearch cluster stopped for 2 minutes, and the rest as in the short one.
+// Elasticsearch node killed, and the source's connection closed then silent (chaos-source.ts: the live producer
+// must reconnect twice; it touches no cluster, so it is in the schedule without the cluster faults too). Full
+// schedule (`make chaos`): 20 bolt kills, a minute-long freeze, two brokers killed one after the other, the whole
+// Elasticsearch cluster stopped for 2 minutes, and the rest as in the short one.
 
 import { type Config, indicesOf } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
@@ -11,15 +13,17 @@ import { sleep } from "../lib/log.ts";
 import { BOLT_NAMES, type BoltName, type Crew, ctl, signalProgram, waitRestarted } from "./chaos-crew.ts";
 import { pipelineHealth } from "./pipeline-health.ts";
 
-/** A fault; `bolt`: it hits that bolt, so that bolt's own lag must be non-zero when it lands. */
-export type Fault = { name: string; bolt?: BoltName; inject: (crew: Crew) => Promise<void> };
+/** A fault; `bolt`: it hits that bolt, so that bolt's own lag must be non-zero when it lands. A fault that measures
+ * its own recovery resolves with it (ms, or null: never), the others with nothing (then: until offsets move again). */
+export type Fault = { name: string; bolt?: BoltName; inject: (crew: Crew) => Promise<unknown> };
 export type Outcome = { fault: string; lagAtFault: number; inFlight: boolean; recoveryMs: number | null };
 
 const brokers = (cfg: Config) => (cfg.profile === "full" ? ["9094", "9093"] : ["9092", "9092"]);
 const esNodes = (cfg: Config) => (cfg.profile === "full" ? [1, 2, 3] : [1]);
 
-/** The faults of a schedule, in order; without `clusterFaults`, only the bolts' (the clusters are not ours). */
-export function schedule(cfg: Config, full: boolean, clusterFaults = true): Fault[] {
+/** The faults of a schedule, in order; without `clusterFaults`, only the bolts' and the source's (the clusters are
+ * not ours); `source`: the source fault (ChaosSource.fault()), landed right after the first bolt kills. */
+export function schedule(cfg: Config, full: boolean, clusterFaults = true, source: Fault[] = []): Fault[] {
   const kills = (full ? [1, 2, 3, 4] : [1]).flatMap((round) =>
     BOLT_NAMES.map((b) => ({
       name: `kill -9 bolt ${b}${full ? ` (round ${round})` : ""}`,
@@ -98,10 +102,11 @@ export function schedule(cfg: Config, full: boolean, clusterFaults = true): Faul
       await esClient(cfg).indices.open({ index });
     },
   };
-  if (!clusterFaults) return [...kills, churn, held, closed];
+  if (!clusterFaults) return [...kills, ...source, churn, held, closed];
   return full
     ? [
         ...kills.slice(0, 10),
+        ...source,
         churn,
         freeze,
         ...kills.slice(10),
@@ -112,7 +117,7 @@ export function schedule(cfg: Config, full: boolean, clusterFaults = true): Faul
         killNode,
         esDown,
       ]
-    : [...kills, churn, held, closed, freeze, killBroker(b2), killNode];
+    : [...kills, ...source, churn, held, closed, freeze, killBroker(b2), killNode];
 }
 
 const health = (cfg: Config) => pipelineHealth(cfg, { timeoutMs: 5000 });
@@ -121,7 +126,8 @@ const committed = (h: Awaited<ReturnType<typeof health>>) =>
 const lagOf = (h: Awaited<ReturnType<typeof health>>, bolt?: BoltName) =>
   h.bolts.filter((b) => !bolt || b.bolt === bolt).reduce((s, b) => s + Math.max(0, b.lag), 0);
 
-/** Inject one fault once records are in flight; then the time until the committed offsets move again. */
+/** Inject one fault once records are in flight; then the time until the committed offsets move again (or the
+ * fault's own measure). */
 export async function inject(cfg: Config, crew: Crew, f: Fault): Promise<Outcome> {
   let lag = 0;
   const lagNow = async () => lagOf(await health(cfg).catch(() => ({ bolts: [] }) as never), f.bolt);
@@ -138,7 +144,9 @@ export async function inject(cfg: Config, crew: Crew, f: Fault): Promise<Outcome
     }
     crew.signal(f.bolt, "SIGCONT");
   }
-  await f.inject(crew);
+  const own = await f.inject(crew);
+  if (typeof own === "number" || own === null)
+    return { fault: f.name, lagAtFault: lag, inFlight: lag > 0, recoveryMs: own };
   const base = await health(cfg)
     .then(committed)
     .catch(() => Number.POSITIVE_INFINITY);

@@ -1,15 +1,19 @@
 // make chaos: the pipeline under faults, reconciled exactly. A seeded stream (chaos-stream.ts: hours of simulated
 // traffic with repeats, block races, late prices and late transactions across hour/day/month boundaries, poison
-// and hostile messages) is replayed by the real producers while the real bolts (child processes, restarted when
-// they die, with a test hook that also kills them between the Elasticsearch acknowledgement and the offset commit)
-// undergo the faults of chaos-faults.ts, each landed while records are in flight. Then every figure of btc-volume
-// and btc-miner is compared with the reference figures of the same stream (reference-figures.ts: plain loops, no
-// code of the bolts): counts and satoshis exact, EUR to the cent. A table of fault, lag when it landed, recovery
+// and hostile messages) is replayed by the real producers, and extra transactions (not in the stream, timed inside
+// it) come through a third, live producer from a local WebSocket server (chaos-source.ts), while the real bolts
+// (child processes, restarted when they die, with a test hook that also kills them between the Elasticsearch
+// acknowledgement and the offset commit) undergo the faults of chaos-faults.ts, each landed while records are in
+// flight: bolts killed, rebalance churn, a bolt held past retention, the raw index closed, the source's connection
+// closed then silent, and (CHAOS_CLUSTER_FAULTS) brokers frozen and killed, Elasticsearch nodes killed and stopped.
+// Then every figure of btc-volume and btc-miner is compared with the reference figures of the stream plus the
+// extra transactions (reference-figures.ts: plain loops, no code of the bolts): counts and satoshis exact, EUR to
+// the cent. A table of fault, lag when it landed, recovery
 // time, and records lost and doubled is printed and written to chaos-results/. Exit 0 only when all is exact.
 // It works in its own namespace, but it kills, freezes and stops the running clusters' brokers and nodes: run it
 // on a test platform (CHAOS_CONFIRM=yes). Env: CHAOS_SEED (1), CHAOS_FULL (1; 0: the short schedule), CHAOS_HOURS
-// (16 for the full schedule, 3 for the short one), CHAOS_SPEED (replay speed, 60), CHAOS_CLUSTER_FAULTS (1; 0: only the bolts' faults), and the Kafka /
-// Elasticsearch variables.
+// (16 for the full schedule, 3 for the short one), CHAOS_SPEED (replay speed, 60), CHAOS_CLUSTER_FAULTS (1; 0: only
+// the bolts' and the source's faults), and the Kafka / Elasticsearch variables.
 
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { type Config, loadConfig, PROJECT_ROOT, topicsOf } from "../lib/config.ts";
@@ -21,6 +25,7 @@ import { esNotReady, kafkaNotReady } from "../setup/wait-ready.ts";
 import { captureLine } from "./capture.ts";
 import { BOLT_NAMES, Crew } from "./chaos-crew.ts";
 import { inject, type Outcome, schedule } from "./chaos-faults.ts";
+import { ChaosSource, extraTransactions, LIVE_WS } from "./chaos-source.ts";
 import { chaosStream } from "./chaos-stream.ts";
 import { actualFigures, differences } from "./figures.ts";
 import { pipelineHealth } from "./pipeline-health.ts";
@@ -64,12 +69,16 @@ export async function chaos(env: Record<string, string | undefined> = process.en
   await ensureIndices(cfg);
   const startMs = Date.UTC(2026, 9, 31, 22); // 2 h before a UTC day and month turn
   const hours = Number(env.CHAOS_HOURS || (full ? 16 : 3)); // the stream outlasts the schedule at CHAOS_SPEED 60
-  const { lines, minerOf } = chaosStream({ seed, startMs, hours, rate: 0.15 });
-  const want = referenceFigures(lines, (h) => minerOf.get(h) ?? "Unknown");
+  const stream = { seed, startMs, hours, rate: 0.15 };
+  const { lines, minerOf } = chaosStream(stream);
+  const extras = extraTransactions(stream, lines); // served live by chaos-source.ts, not replayed
+  const want = referenceFigures([...lines, ...extras], (h) => minerOf.get(h) ?? "Unknown");
   const file = `${PROJECT_ROOT}/var/log/chaos/${cfg.namespace}.jsonl`;
   mkdirSync(`${PROJECT_ROOT}/var/log/chaos`, { recursive: true });
   writeFileSync(file, `${lines.map(captureLine).join("\n")}\n`);
-  console.log(`chaos: seed ${seed}, ${lines.length} messages over ${hours} h, namespace ${cfg.namespace}`);
+  console.log(
+    `chaos: seed ${seed}, ${lines.length} messages over ${hours} h + ${extras.length} live, namespace ${cfg.namespace}`,
+  );
   const crew = new Crew(cfg, {
     LOG_LEVEL: "info",
     BOLT_SESSION_TIMEOUT_MS: "8000",
@@ -79,10 +88,15 @@ export async function chaos(env: Record<string, string | undefined> = process.en
   for (const b of BOLT_NAMES) crew.startBolt(b);
   await sleep(3000);
   const speed = env.CHAOS_SPEED ?? "60";
-  const producers = [crew.startProducer("bpi", file, speed), crew.startProducer("blockchain", file, speed)];
+  const source = await ChaosSource.start(cfg, extras);
+  const producers = [
+    crew.startProducer("bpi", file, speed),
+    crew.startProducer("blockchain", file, speed),
+    crew.startLiveProducer(source.url, LIVE_WS),
+  ];
   const started = Date.now();
   const outcomes: Outcome[] = [];
-  for (const f of schedule(cfg, full, env.CHAOS_CLUSTER_FAULTS !== "0")) {
+  for (const f of schedule(cfg, full, env.CHAOS_CLUSTER_FAULTS !== "0", [source.fault()])) {
     const o = await inject(cfg, crew, f);
     outcomes.push(o);
     console.log(`  ${o.inFlight ? "in flight" : "IDLE     "} lag ${String(o.lagAtFault).padStart(6)}  ${f.name}`);
@@ -96,6 +110,7 @@ export async function chaos(env: Record<string, string | undefined> = process.en
     profile: cfg.profile,
     full,
     messages: lines.length,
+    live_extras: source.summary(),
     minutes: Math.round((Date.now() - started) / 600) / 100,
     bolt_restarts: crew.restarts,
     crashes_between_ack_and_commit: hookKills,
@@ -107,10 +122,16 @@ export async function chaos(env: Record<string, string | undefined> = process.en
   };
   for (const p of producers) p.kill("SIGTERM");
   await crew.stop();
+  await source.stop();
   mkdirSync(`${PROJECT_ROOT}/chaos-results`, { recursive: true });
   writeFileSync(`${PROJECT_ROOT}/chaos-results/latest-${cfg.profile}.json`, `${JSON.stringify(report, null, 2)}\n`);
   console.table(outcomes.map((o) => ({ ...o, recoveryMs: o.recoveryMs ?? "never" })));
   console.log(`lost ${lost}, doubled ${doubled}, figures ${report.exact ? "EXACT" : `DIFFER: ${diff.join("; ")}`}`);
+  const live = report.live_extras;
+  console.log(
+    `live extras: ${live.extras}, sent once ${live.sent_once}, sent twice ${live.sent_more_than_once}, in Kafka ` +
+      `${live.in_kafka}, ${live.connections} connections, losses logged: ${live.losses_logged.join("; ")}`,
+  );
   console.log(`bolt restarts ${crew.restarts} (${report.crashes_between_ack_and_commit} by the ack/commit hook)`);
   const health = await pipelineHealth(cfg, { timeoutMs: 5000 }).catch(() => undefined);
   if (health) console.log(`dead letters ${health.deadLetters}, reference rejects ${want.rejects}`);
@@ -137,6 +158,9 @@ if (import.meta.main) {
     process.exit(2);
   }
   chaos()
-    .then((r) => process.exit(r.exact && r.lost === 0 && r.doubled === 0 && r.faults.every((f) => f.inFlight) ? 0 : 1))
+    .then((r) => {
+      const live = r.live_extras.sent_once === r.live_extras.extras && r.live_extras.reconnections_logged;
+      process.exit(live && r.exact && r.lost === 0 && r.doubled === 0 && r.faults.every((f) => f.inFlight) ? 0 : 1);
+    })
     .catch(fatal);
 }
