@@ -96,15 +96,22 @@ export async function chaos(env: Record<string, string | undefined> = process.en
   ];
   const started = Date.now();
   const outcomes: Outcome[] = [];
-  for (const f of schedule(cfg, full, env.CHAOS_CLUSTER_FAULTS !== "0", [source.fault()])) {
-    const o = await inject(cfg, crew, f);
-    outcomes.push(o);
-    console.log(`  ${o.inFlight ? "in flight" : "IDLE     "} lag ${String(o.lagAtFault).padStart(6)}  ${f.name}`);
+  try {
+    for (const f of schedule(cfg, full, env.CHAOS_CLUSTER_FAULTS !== "0", [source.fault()])) {
+      const o = await inject(cfg, crew, f);
+      outcomes.push(o);
+      console.log(`  ${o.inFlight ? "in flight" : "IDLE     "} lag ${String(o.lagAtFault).padStart(6)}  ${f.name}`);
+    }
+    await untilSettled(cfg, want, full ? 600_000 : 300_000);
+  } finally {
+    // also on a fatal error: no producer, bolt or server of this run is left behind
+    for (const p of producers) p.kill("SIGTERM");
+    await crew.stop();
+    await source.stop();
   }
-  const diff = await untilSettled(cfg, want, full ? 600_000 : 300_000);
   const got = await actualFigures(cfg);
+  const diff = differences(want, got);
   const { lost, doubled } = lostAndDoubled(want, got);
-  const hookKills = hookKillsIn(`${PROJECT_ROOT}/var/log/chaos`, cfg.namespace);
   const report = {
     seed,
     profile: cfg.profile,
@@ -113,16 +120,13 @@ export async function chaos(env: Record<string, string | undefined> = process.en
     live_extras: source.summary(),
     minutes: Math.round((Date.now() - started) / 600) / 100,
     bolt_restarts: crew.restarts,
-    crashes_between_ack_and_commit: hookKills,
+    crashes_between_ack_and_commit: hookKillsIn(`${PROJECT_ROOT}/var/log/chaos`, cfg.namespace),
     faults: outcomes,
     lost,
     doubled,
     exact: diff.length === 0,
     differences: diff.slice(0, 20),
   };
-  for (const p of producers) p.kill("SIGTERM");
-  await crew.stop();
-  await source.stop();
   mkdirSync(`${PROJECT_ROOT}/chaos-results`, { recursive: true });
   writeFileSync(`${PROJECT_ROOT}/chaos-results/latest-${cfg.profile}.json`, `${JSON.stringify(report, null, 2)}\n`);
   console.table(outcomes.map((o) => ({ ...o, recoveryMs: o.recoveryMs ?? "never" })));
