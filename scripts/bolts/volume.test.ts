@@ -55,31 +55,9 @@ test("the whole hour is aggregated again when unknown, announced whole, or last 
 
 test("a minute the update did not touch must keep its count: a change there is reported (read short, or lost)", () => {
   const f = (count: number) => ({ count, volume: count, max: 1, e16: 0n, maxE16: 0n, priced: 0, origins: [] });
-  const [m0, m1, m2] = [h, h + 60_000, h + 120_000];
-  const before = new Map([
-    [m0, f(5)],
-    [m1, f(7)],
-  ]);
-  expect(
-    countDrift(
-      before,
-      new Map([
-        [m0, f(5)],
-        [m1, f(9)],
-      ]),
-      [m1],
-    ),
-  ).toEqual([]);
-  expect(
-    countDrift(
-      before,
-      new Map([
-        [m0, f(6)],
-        [m1, f(7)],
-        [m2, f(1)],
-      ]),
-      [m2],
-    ),
-  ).toEqual([[new Date(m0).toISOString(), 5, 6]]);
-  expect(countDrift(before, new Map([[m1, f(7)]]), [])).toEqual([[new Date(m0).toISOString(), 5, 0]]);
+  const minutes = (...counts: number[]) => new Map(counts.map((c, i) => [h + i * 60_000, f(c)] as const));
+  const before = minutes(5, 7);
+  expect(countDrift(before, minutes(5, 9), [h + 60_000])).toEqual([]);
+  expect(countDrift(before, minutes(6, 7, 1), [h + 120_000])).toEqual([[new Date(h).toISOString(), 5, 6]]);
+  expect(countDrift(before, new Map([[h + 60_000, f(7)]]), [])).toEqual([[new Date(h).toISOString(), 5, 0]]);
 });

@@ -1,7 +1,7 @@
 // The source fault of `make chaos`: the live WebSocket path (producers/blockchain.ts, SOURCE_MODE=live) with its
 // connection closed mid-stream, then silent. A local server (Bun.serve, port 0) speaks the blockchain.info
 // protocol the producer expects (pong to {"op":"ping"}, unconfirmed_sub / blocks_sub, `utx` messages) and serves
-// extra transactions that are not in the seeded stream (extraTransactions: distinct hashes, times inside the
+// extra transactions that are not in the seeded stream (chaos-stream.ts extraTransactions: distinct hashes, times inside the
 // stream's span, values in satoshis, the same for a seed; chaos.ts adds them to the reference figures, so one the
 // producer drops shows as lost). The fault: half of them sent, the connection closed (1011); the next connection
 // silent (open, nothing sent, no pong) until the producer gives it up; the next one served the rest. Each extra is
@@ -20,32 +20,9 @@ import { sleep } from "../lib/log.ts";
 import type { Captured } from "./capture.ts";
 import { logFileOf } from "./chaos-crew.ts";
 import type { Fault } from "./chaos-faults.ts";
-import type { ChaosStreamOptions } from "./chaos-stream.ts";
-import { addressOf, utxMessage } from "./simulator-formats.ts";
-import { hexOf, intOf, rngOf } from "./simulator-random.ts";
+import { hashOfUtx } from "./chaos-stream.ts";
 
 export const LIVE_WS = { pingMs: 500, silenceMs: 4000, backoffMaxMs: 500 };
-const FEED = "blockchain.info/ws";
-const hashOf = (text: string) => (JSON.parse(text) as { x?: { hash?: string } }).x?.hash;
-
-/** `n` transactions not in `stream` (seeded: the same for a seed), timed inside its span, as capture lines (at =
- * the transaction's own time, what the bolts read from it): the lines to add to the stream's reference figures. */
-export function extraTransactions(o: ChaosStreamOptions, stream: Captured[], n = 40): Captured[] {
-  const taken = new Set(stream.filter((l) => l.feed === FEED && l.text.includes('"utx"')).map((l) => hashOf(l.text)));
-  const rng = rngOf(o.seed ^ 0x50c3ce);
-  const first = Math.ceil(o.startMs / 1000) + 1;
-  const out: Captured[] = [];
-  while (out.length < n) {
-    const hash = hexOf(rng, 32);
-    const timeSec = intOf(rng, first, Math.floor((o.startMs + o.hours * 3_600_000) / 1000) - 2);
-    const outs = Array.from({ length: intOf(rng, 1, 3) }, () => ({ ...addressOf(rng), value: intOf(rng, 546, 5e8) }));
-    const text = utxMessage(rng, { hash, timeSec, outs, fee: intOf(rng, 200, 20_000) });
-    if (taken.has(hash)) continue;
-    taken.add(hash);
-    out.push({ at: timeSec * 1000, feed: FEED, text });
-  }
-  return out.sort((a, b) => a.at - b.at);
-}
 
 type Conn = { silent: boolean; serve: boolean };
 type Phase = "idle" | "closed" | "silent" | "serving";
@@ -65,7 +42,7 @@ export class ChaosSource {
     private readonly consumer: Consumer,
   ) {
     this.sent = extras.map(() => 0);
-    this.hashes = extras.map((e) => hashOf(e.text)!);
+    this.hashes = extras.map((e) => hashOfUtx(e.text)!);
   }
   get url(): string {
     return `ws://127.0.0.1:${this.server.port}/inv`;

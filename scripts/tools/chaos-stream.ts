@@ -8,7 +8,8 @@
 import { POOLS } from "../domain/pools.ts";
 import type { Captured } from "./capture.ts";
 import { simulateChain, simulatePrices } from "./simulator.ts";
-import { rngOf } from "./simulator-random.ts";
+import { addressOf, utxMessage } from "./simulator-formats.ts";
+import { hexOf, intOf, rngOf } from "./simulator-random.ts";
 
 export type ChaosStreamOptions = { seed: number; startMs: number; hours: number; rate: number };
 
@@ -84,4 +85,29 @@ export function chaosStream(o: ChaosStreamOptions): { lines: Captured[]; minerOf
       return line;
     });
   return { lines, minerOf };
+}
+
+const WS_FEED = "blockchain.info/ws";
+/** The hash of a `utx` message's text. */
+export const hashOfUtx = (text: string) => (JSON.parse(text) as { x?: { hash?: string } }).x?.hash;
+
+/** `n` transactions not in `stream` (seeded: the same for a seed), timed inside its span, as capture lines (at =
+ * the transaction's own time, what the bolts read from it): the lines to add to the stream's reference figures. */
+export function extraTransactions(o: ChaosStreamOptions, stream: Captured[], n = 40): Captured[] {
+  const taken = new Set(
+    stream.filter((l) => l.feed === WS_FEED && l.text.includes('"utx"')).map((l) => hashOfUtx(l.text)),
+  );
+  const rng = rngOf(o.seed ^ 0x50c3ce);
+  const first = Math.ceil(o.startMs / 1000) + 1;
+  const out: Captured[] = [];
+  while (out.length < n) {
+    const hash = hexOf(rng, 32);
+    const timeSec = intOf(rng, first, Math.floor((o.startMs + o.hours * 3_600_000) / 1000) - 2);
+    const outs = Array.from({ length: intOf(rng, 1, 3) }, () => ({ ...addressOf(rng), value: intOf(rng, 546, 5e8) }));
+    const text = utxMessage(rng, { hash, timeSec, outs, fee: intOf(rng, 200, 20_000) });
+    if (taken.has(hash)) continue;
+    taken.add(hash);
+    out.push({ at: timeSec * 1000, feed: WS_FEED, text });
+  }
+  return out.sort((a, b) => a.at - b.at);
 }
