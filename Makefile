@@ -42,10 +42,10 @@ test-integration: ## integration tests against real Kafka and Elasticsearch (sta
 test: lint test-unit test-integration ## everything CI runs
 
 bench: ## throughput of the pipeline as ratios of this machine's own ceilings
-	@bun scripts/tools/bench.ts
+	@bun scripts/bench/bench.ts
 
 chaos: ## faults in flight (bolts killed, brokers frozen and killed, ES down), figures reconciled: CHAOS_CONFIRM=yes make chaos
-	@bun scripts/tools/chaos.ts
+	@bun scripts/chaos/chaos.ts
 
 kibana-import: ## send kibana-export.ndjson to KIBANA_URL's saved-objects import API
 	@bun scripts/setup/kibana-import.ts

@@ -6,8 +6,8 @@ import { mkdirSync, openSync } from "node:fs";
 import type { Subprocess } from "bun";
 import { type Config, topicsOf } from "../scripts/lib/config.ts";
 import { kafkaClient } from "../scripts/lib/kafka.ts";
-import { actualFigures, differences } from "../scripts/tools/figures.ts";
-import { type Figures, referenceFigures } from "../scripts/tools/reference-figures.ts";
+import { actualFigures, differences } from "../scripts/reference/figures.ts";
+import { type Figures, referenceFigures } from "../scripts/reference/reference-figures.ts";
 import { envOf, ROOT } from "./cluster.ts";
 import { readCaptureFile } from "./publish-capture.ts";
 

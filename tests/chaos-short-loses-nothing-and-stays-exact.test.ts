@@ -1,4 +1,4 @@
-// Proves, with the short schedule of `make chaos` (scripts/tools/chaos.ts): while the real producers replay a
+// Proves, with the short schedule of `make chaos` (scripts/chaos/chaos.ts): while the real producers replay a
 // seeded stream of three hours (repeats, block races, late prices, late transactions across a day and a month
 // turn, poison), each bolt killed with SIGKILL, bolts also killed between the Elasticsearch acknowledgement and the
 // commit (test hook), instances joining and leaving, the source connection of a live producer closed then silent
@@ -9,7 +9,7 @@
 // Run: bun test --timeout 900000 tests/chaos-short-loses-nothing-and-stays-exact.test.ts
 
 import { expect, test } from "bun:test";
-import { chaos } from "../scripts/tools/chaos.ts";
+import { chaos } from "../scripts/chaos/chaos.ts";
 
 test("faults in flight lose nothing, double nothing, and the figures stay exact", async () => {
   const owns = process.env.BTC_TEST_OWNS_CLUSTERS === "1";

@@ -7,10 +7,10 @@
 import { afterAll, expect, test } from "bun:test";
 import { rmSync } from "node:fs";
 import type { Subprocess } from "bun";
+import { poisonLines } from "../scripts/chaos/chaos-stream.ts";
+import { emptyTally } from "../scripts/health/dead-letters.ts";
+import { pipelineHealth } from "../scripts/health/pipeline-health.ts";
 import type { Config } from "../scripts/lib/config.ts";
-import { poisonLines } from "../scripts/tools/chaos-stream.ts";
-import { emptyTally } from "../scripts/tools/dead-letters.ts";
-import { pipelineHealth } from "../scripts/tools/pipeline-health.ts";
 import { spawnBolt } from "./bolts-harness.ts";
 import { startDashboard } from "./browser.ts";
 import { dropNamespace, envOf, freshNamespace, ROOT } from "./cluster.ts";

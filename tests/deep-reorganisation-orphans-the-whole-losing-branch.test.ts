@@ -11,7 +11,7 @@ import type { Subprocess } from "bun";
 import { type Config, indicesOf, topicsOf } from "../scripts/lib/config.ts";
 import { esClient } from "../scripts/lib/es.ts";
 import { kafkaClient } from "../scripts/lib/kafka.ts";
-import { referenceFigures } from "../scripts/tools/reference-figures.ts";
+import { referenceFigures } from "../scripts/reference/reference-figures.ts";
 import { spawnBolt, waitForFigures } from "./bolts-harness.ts";
 import { dropNamespace, freshNamespace } from "./cluster.ts";
 import { publishCapture } from "./publish-capture.ts";

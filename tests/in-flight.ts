@@ -1,16 +1,16 @@
 // Shared by the fault tests: a fault proves something only when it lands on records in flight. This gives them a
-// stream long enough for that (the seeded stream of make chaos, scripts/tools/chaos-stream.ts: prices every 10 s,
+// stream long enough for that (the seeded stream of make chaos, scripts/chaos/chaos-stream.ts: prices every 10 s,
 // late prices and transactions, block races, poison, across a day and a month turn), its reference figures, a
 // publisher that feeds it at a steady pace in the background, and the wait before a fault: until the bolt it hits
 // has committed progress (it is consuming) and still has lag (records wait behind its open batch).
 
 import type { Admin } from "kafkajs";
+import { chaosStream } from "../scripts/chaos/chaos-stream.ts";
+import { defaultTopics, groupOf, lagOf } from "../scripts/health/pipeline-health.ts";
 import type { Config } from "../scripts/lib/config.ts";
 import { connectProducer, kafkaClient, sendBounded } from "../scripts/lib/kafka.ts";
-import type { Captured } from "../scripts/tools/capture.ts";
-import { chaosStream } from "../scripts/tools/chaos-stream.ts";
-import { defaultTopics, groupOf, lagOf } from "../scripts/tools/pipeline-health.ts";
-import { type Figures, referenceFigures } from "../scripts/tools/reference-figures.ts";
+import type { Captured } from "../scripts/producers/capture.ts";
+import { type Figures, referenceFigures } from "../scripts/reference/reference-figures.ts";
 import { routeOf } from "./publish-capture.ts";
 
 /** One hour and a half of traffic from 23:30 UTC on 31 October 2026 (about 2,400 records), and what it must give. */

@@ -8,7 +8,7 @@ import { readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Config, topicsOf } from "../scripts/lib/config.ts";
-import { parseCaptureLine } from "../scripts/tools/capture.ts";
+import { parseCaptureLine } from "../scripts/producers/capture.ts";
 import { dropNamespace, freshNamespace, ROOT } from "./cluster.ts";
 import { type Rec, readTopic, startProducer, waitFor } from "./producers-kit.ts";
 

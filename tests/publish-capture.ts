@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { type Config, configOrExit, topicsOf } from "../scripts/lib/config.ts";
 import { connectProducer, kafkaClient, sendBounded } from "../scripts/lib/kafka.ts";
-import { type Captured, parseCaptureLine } from "../scripts/tools/capture.ts";
+import { type Captured, parseCaptureLine } from "../scripts/producers/capture.ts";
 
 const PRICE_FEEDS = new Set(["blockchain.info/ticker", "kraken/ticker", "coinbase/spot", "coindesk/bpi"]);
 

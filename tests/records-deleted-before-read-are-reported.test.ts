@@ -4,9 +4,9 @@
 // Run: bun test --timeout 120000 tests/records-deleted-before-read-are-reported.test.ts
 
 import { afterAll, expect, test } from "bun:test";
+import { pipelineHealth } from "../scripts/health/pipeline-health.ts";
 import { type Config, topicsOf } from "../scripts/lib/config.ts";
 import { kafkaClient } from "../scripts/lib/kafka.ts";
-import { pipelineHealth } from "../scripts/tools/pipeline-health.ts";
 import { dropNamespace, envOf, freshNamespace, ROOT } from "./cluster.ts";
 
 let cfg: Config | undefined;

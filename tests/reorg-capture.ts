@@ -8,7 +8,7 @@
 // `padTxs` adds that many ordinary transactions to every rawblock (about 600 bytes each), for measurements.
 
 import { createHash } from "node:crypto";
-import type { Captured } from "../scripts/tools/capture.ts";
+import type { Captured } from "../scripts/producers/capture.ts";
 
 export const H = 840_010;
 const T0 = Date.parse("2024-03-31T23:00:00Z");

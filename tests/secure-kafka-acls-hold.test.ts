@@ -9,10 +9,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { Kafka, logLevel } from "kafkajs";
+import { emptyTally } from "../scripts/health/dead-letters.ts";
+import { pipelineHealth } from "../scripts/health/pipeline-health.ts";
 import { type Config, topicsOf } from "../scripts/lib/config.ts";
 import { kafkaClient } from "../scripts/lib/kafka.ts";
-import { emptyTally } from "../scripts/tools/dead-letters.ts";
-import { pipelineHealth } from "../scripts/tools/pipeline-health.ts";
 import { dropNamespace } from "./cluster.ts";
 import { as, NODE, otherCa, refusal, run, SCRATCH, SECURE, secureNamespace } from "./secure-kit.ts";
 
@@ -108,7 +108,7 @@ describe.skipIf(!SECURE)("Kafka ACLs", () => {
     for (const who of ["status", "dashboard"]) {
       expect((await offsets(as(cfg, who), t.deadLetters)).length).toBe(cfg.kafka.partitions);
       expect(await refusal(produce(as(cfg, who), t.bpi))).toMatch(/AUTHORIZATION/i);
-      // the dead letters per bolt: read through the reader's own group (tools/dead-letters.ts)
+      // the dead letters per bolt: read through the reader's own group (health/dead-letters.ts)
       const deadLetters = { reader: who, tally: emptyTally(t.deadLetters) };
       const h = await pipelineHealth(as(cfg, who), { timeoutMs: 10_000, deadLetters });
       expect(h.deadLetterBolts?.unread).toBe(0);

@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import type { Health } from "../tools/pipeline-health.ts";
+import type { Health } from "../health/pipeline-health.ts";
 import { viewKey } from "./live.ts";
 import { publicHealth, publicReason } from "./shape.ts";
 

@@ -3,14 +3,14 @@
 // to the view's SSE subscribers only when it changed, keeps the pipeline's health fresh, and tells every page when
 // Elasticsearch stops answering and when it is back. What reaches the browser never carries an error's text.
 // Indices read: btc-value, btc-volume, btc-miner. Kafka: consumer-group offsets (health), the dead-letter topic
-// (what is new, per bolt: tools/dead-letters.ts).
+// (what is new, per bolt: health/dead-letters.ts).
 
 import type { Client } from "@elastic/elasticsearch";
 import type { Admin } from "kafkajs";
+import { emptyTally } from "../health/dead-letters.ts";
+import { type Health, pipelineHealth, type Sample } from "../health/pipeline-health.ts";
 import { type Config, topicsOf } from "../lib/config.ts";
 import { log, sleep } from "../lib/log.ts";
-import { emptyTally } from "../tools/dead-letters.ts";
-import { type Health, pipelineHealth, type Sample } from "../tools/pipeline-health.ts";
 import type { Params } from "./params.ts";
 import { minersQuery, priceQuery, type Search, volumeIntervalOf, volumeQuery, windowOf } from "./queries.ts";
 import {

@@ -3,7 +3,7 @@
 // document has its cents, else from the EUR doubles rounded to the cent. Names from the chain are left untouched
 // (the page sets them as text). No index read; no env.
 
-import type { Health } from "../tools/pipeline-health.ts";
+import type { Health } from "../health/pipeline-health.ts";
 import type { Unit } from "./params.ts";
 
 type Bucket = { key: number | string; key_as_string?: string; doc_count: number; [agg: string]: unknown };

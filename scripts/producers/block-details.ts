@@ -4,7 +4,7 @@
 // feed name and receive time, for the caller to capture and publish.
 
 import { log, sleep } from "../lib/log.ts";
-import type { Captured } from "../tools/capture.ts";
+import type { Captured } from "./capture.ts";
 
 export type DetailsOptions = {
   blockchainApi: string;

@@ -1,7 +1,7 @@
 // Producer of transactions and blocks: p3-btc-transactions (each `utx`, key tx hash) and p3-btc-blocks (each
 // `block` announcement and the details bodies fetched for it, key height), values exactly as received.
 // SOURCE_MODE=live: the blockchain.info WebSocket (ws-feed.ts) + block details (block-details.ts);
-// simulate: the simulator's transactions and blocks paced on the wall clock (tools/simulator.ts);
+// simulate: the simulator's transactions and blocks paced on the wall clock (simulator/simulator.ts);
 // replay: the blockchain.info/ws, blockchain.info/rawblock and mempool.space/* lines of REPLAY_FILE.
 // Topics out: p3-btc-transactions, p3-btc-blocks. Env: SOURCE_MODE, CAPTURE_FILE, REPLAY_FILE, REPLAY_SPEED,
 // SIM_RATE, SIM_SEED, SIM_BLOCK_SECONDS, BLOCKCHAIN_WS_URL, BLOCKCHAIN_API, MEMPOOL_API, WS_PING_MS,
@@ -12,8 +12,8 @@ import { readFileSync } from "node:fs";
 import { type Config, configOrExit } from "../lib/config.ts";
 import { fatal, log } from "../lib/log.ts";
 import { isStopping, whenStopping } from "../lib/shutdown.ts";
-import { simulateChain } from "../tools/simulator.ts";
-import type { Pool } from "../tools/simulator-random.ts";
+import { simulateChain } from "../simulator/simulator.ts";
+import type { Pool } from "../simulator/simulator-random.ts";
 import { fetchBlockDetails } from "./block-details.ts";
 import { type Ingest, paced, startPublishing, until } from "./runtime.ts";
 import { connectionLost, type SourceHealth } from "./source-health.ts";

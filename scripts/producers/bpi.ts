@@ -12,7 +12,7 @@ import { isPriceFeed, priceUrl } from "../domain/price-sources.ts";
 import { type Config, ConfigError, configOrExit } from "../lib/config.ts";
 import { fatal, log } from "../lib/log.ts";
 import { onShutdown, whenStopping } from "../lib/shutdown.ts";
-import { simulatePrices } from "../tools/simulator.ts";
+import { simulatePrices } from "../simulator/simulator.ts";
 import { getText } from "./block-details.ts";
 import { type Fetched, judge, type PriceState, pollOnce, settle } from "./price-poll.ts";
 import { type Ingest, paced, startPublishing } from "./runtime.ts";

@@ -4,7 +4,7 @@
 // moved: the reference is forgotten and the next sound price accepted.
 
 import { jumpError, type Price, parsePrice } from "../domain/price-sources.ts";
-import type { Captured } from "../tools/capture.ts";
+import type { Captured } from "./capture.ts";
 
 export type PriceState = { lastEur?: number; jumpOnlyTicks: number };
 export type Fetched = { text: string; at: number } | { error: string };

@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
-import { parseCaptureLine } from "../tools/capture.ts";
+import { parseCaptureLine } from "./capture.ts";
 import { route } from "./records.ts";
 
 const topics = { bpi: "bpi", blocks: "blocks", transactions: "transactions" };

@@ -4,7 +4,7 @@
 
 import type { Message } from "kafkajs";
 import { isPriceFeed } from "../domain/price-sources.ts";
-import type { Captured } from "../tools/capture.ts";
+import type { Captured } from "./capture.ts";
 
 export const FEEDS = [
   "blockchain.info/ws",

@@ -5,7 +5,7 @@ import { type Config, topicsOf } from "../lib/config.ts";
 import { kafkaClient, ReliableProducer } from "../lib/kafka.ts";
 import { log, sleep } from "../lib/log.ts";
 import { isStopping, onShutdown, whenStopping } from "../lib/shutdown.ts";
-import { type Captured, captureWriter, readCapture } from "../tools/capture.ts";
+import { type Captured, captureWriter, readCapture } from "./capture.ts";
 import { Publisher } from "./publisher.ts";
 import { type Origin, route } from "./records.ts";
 import { messageSeen, newSourceHealth, type SourceHealth, writeSourceHealth } from "./source-health.ts";

@@ -9,8 +9,8 @@ import { mkdirSync, openSync } from "node:fs";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import type { Admin } from "kafkajs";
+import { BOLTS, defaultTopics, groupOf } from "../health/pipeline-health.ts";
 import { type Config, PROJECT_ROOT } from "../lib/config.ts";
-import { BOLTS, defaultTopics, groupOf } from "../tools/pipeline-health.ts";
 import {
   behind,
   type Offsets,

@@ -6,8 +6,8 @@
 
 import type { Admin } from "kafkajs";
 import { $ } from "zx";
+import { BOLTS, groupOf } from "../health/pipeline-health.ts";
 import { type Config, PROJECT_ROOT } from "../lib/config.ts";
-import { BOLTS, groupOf } from "../tools/pipeline-health.ts";
 import { activeGroups } from "./rebuild-bolts.ts";
 
 type Say = (line: string) => void;

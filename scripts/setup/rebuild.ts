@@ -14,11 +14,11 @@
 // (required), REBUILD_ALLOW_LOSS, REBUILD_DROP_OLD, REBUILD_LIVE_BOLTS, BTC_NAMESPACE, the Kafka and ES variables.
 
 import type { Client } from "@elastic/elasticsearch";
+import { BOLTS } from "../health/pipeline-health.ts";
 import { type Config, configOrExit } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 import { kafkaClient } from "../lib/kafka.ts";
 import { fatal } from "../lib/log.ts";
-import { BOLTS } from "../tools/pipeline-health.ts";
 import { generationName, type NameState, nextGeneration, oldIndicesOf, swapActions } from "./generations.ts";
 import { createGeneration, indexSpecs, nameStates } from "./indices.ts";
 import { catchUp, prepareGroups, rebuildGroupOf, startRebuildBolts } from "./rebuild-bolts.ts";

@@ -36,7 +36,7 @@ for p in bpi blockchain; do
   echo "    producer:$p: $(tail -c +"${from[$p]}" "$log" | grep '"replay finished"' | tail -1)"
 done
 echo "==> published in $(( $(date +%s) - t0 )) s; waiting for the bolts to catch up"
-until lag=$(bun scripts/tools/pipeline-health.ts 2>/dev/null | bun -e 'const h=JSON.parse(await Bun.stdin.text()); console.log(h.bolts.reduce((s,b)=>s+b.lag,0))') && [ "$lag" = 0 ]; do
+until lag=$(bun scripts/health/pipeline-health.ts 2>/dev/null | bun -e 'const h=JSON.parse(await Bun.stdin.text()); console.log(h.bolts.reduce((s,b)=>s+b.lag,0))') && [ "$lag" = 0 ]; do
   (( $(date +%s) - t0 < wait_s )) || { echo "replay: the bolts still have a lag of ${lag:-?} after ${wait_s} s: make status" >&2; exit 1; }
   printf '    lag %s\n' "${lag:-?}"; sleep 3
 done

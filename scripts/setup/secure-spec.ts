@@ -73,7 +73,7 @@ export function kafkaGrants(cfg: Pick<Config, "namespace">): Grant[] {
   for (const user of ["status", "dashboard"]) {
     topic(user, "describe", Object.values(t));
     for (const b of BOLT_NAMES) out.push({ user, resource: "group", name: `${ns}btc-${b}`, operation: "describe" });
-    // the dead letters per bolt (tools/dead-letters.ts): read in a group of its own, never committed
+    // the dead letters per bolt (health/dead-letters.ts): read in a group of its own, never committed
     topic(user, "read", [t.deadLetters]);
     out.push({ user, resource: "group", name: `${ns}btc-${user}-dead-letters`, operation: "read" });
   }

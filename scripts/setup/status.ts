@@ -13,14 +13,14 @@
 
 import { join } from "node:path";
 import { $ } from "zx";
+import { deadLetterLines, loadTally, saveTally, tallyFile } from "../health/dead-letters.ts";
+import { pipelineHealth } from "../health/pipeline-health.ts";
 import { type Config, configOrExit, indicesOf, PROJECT_ROOT, topicsOf } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 import { kafkaClient } from "../lib/kafka.ts";
 import { commandConfigArgs, withToolConfig } from "../lib/kafka-tools.ts";
 import { fatal, sleep } from "../lib/log.ts";
 import { readSourceHealth, sourceProblems } from "../producers/source-health.ts";
-import { deadLetterLines, loadTally, saveTally, tallyFile } from "../tools/dead-letters.ts";
-import { pipelineHealth } from "../tools/pipeline-health.ts";
 
 const ROOT = PROJECT_ROOT;
 $.verbose = false;

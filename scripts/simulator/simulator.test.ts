@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { subsidyAt } from "../domain/bitcoin.ts";
 import { parsePrice } from "../domain/price-sources.ts";
-import type { Captured } from "./capture.ts";
+import type { Captured } from "../producers/capture.ts";
 import { REAL_TX_PER_SECOND, simulateChain, simulatePrices } from "./simulator.ts";
 import { type Pool, poolShares } from "./simulator-random.ts";
 

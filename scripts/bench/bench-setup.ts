@@ -8,10 +8,10 @@ import { kafkaClient } from "../lib/kafka.ts";
 import { route } from "../producers/records.ts";
 import { dropIndices, ensureIndices } from "../setup/indices.ts";
 import { ensureTopics } from "../setup/topics.ts";
+import { simulateChain } from "../simulator/simulator.ts";
 import { leaveGroups } from "./bench-ceilings.ts";
 import { BOLTS } from "./bench-pipeline.ts";
 import { stopChildren } from "./bench-procs.ts";
-import { simulateChain } from "./simulator.ts";
 
 const POOLS = [{ id: 1, name: "BenchPool", addresses: [], tags: ["/bench/"], link: "" }];
 

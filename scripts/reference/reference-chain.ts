@@ -1,4 +1,4 @@
-// The reference's chain rule, for scripts/tools/reference-figures.ts: which blocks lost a chain split, by a plain
+// The reference's chain rule, for scripts/reference/reference-figures.ts: which blocks lost a chain split, by a plain
 // walk down the heights over the blocks' prev_block links, independently of the bolts' code (it imports nothing of
 // scripts/domain). The rule (README, "Bolts"): a block counts only on the best chain, the one ending at the
 // highest height; two blocks racing at the highest height both count until a child names one.

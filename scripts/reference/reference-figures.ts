@@ -7,7 +7,7 @@
 // prev_block links from the highest blocks, lostSplits); a block without details is worth the subsidy, its fees
 // unknown.
 
-import type { Captured } from "./capture.ts";
+import type { Captured } from "../producers/capture.ts";
 import { lostSplits } from "./reference-chain.ts";
 
 /** parsed JSON of the capture (untyped on purpose) */

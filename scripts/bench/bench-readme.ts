@@ -1,6 +1,6 @@
 // The README's bench tables, generated from the results files (bench-results/latest-<profile>.json) between the
-// markers `<!-- bench:<profile> -->` and `<!-- /bench:<profile> -->`; scripts/tools/bench-readme.test.ts fails when
-// the README and the results drift apart. Usage: `bun scripts/tools/bench-readme.ts` rewrites the README's tables.
+// markers `<!-- bench:<profile> -->` and `<!-- /bench:<profile> -->`; scripts/bench/bench-readme.test.ts fails when
+// the README and the results drift apart. Usage: `bun scripts/bench/bench-readme.ts` rewrites the README's tables.
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -10,7 +10,7 @@ import { type BenchResult, RESULTS_DIR } from "./bench-report.ts";
 
 const fmt = (x: number | undefined) => (x === undefined ? "?" : Math.round(x).toLocaleString("en-US"));
 
-/** The README's table of a result (scripts/tools/bench-readme.ts puts it between the profile's markers). */
+/** The README's table of a result (scripts/bench/bench-readme.ts puts it between the profile's markers). */
 export function readmeTable(r: BenchResult): string {
   const k = r.kafka;
   const p = r.pipeline;

@@ -1,7 +1,7 @@
 // The chart of a `make bench` result: one self-contained HTML page (inline SVG, no script, no network) beside the
 // JSON, bench-results/latest-<profile>.html: the rates measured in the run as bars (the ceilings and the pipeline),
 // and for each paced step the consumer lag over time with the rate asked. Usage: written by bench.ts, or
-// `bun scripts/tools/bench-chart.ts bench-results/latest-full.json` to draw it again from a results file.
+// `bun scripts/bench/bench-chart.ts bench-results/latest-full.json` to draw it again from a results file.
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { fatal } from "../lib/log.ts";

@@ -6,7 +6,7 @@
 // Every probe is bounded (about 1.5 s; the dead letters' read 8 s) so a cluster that is down makes the answer say
 // so, never hang. Reads: Kafka offsets, the dead-letter topic when asked (no index). Env: KAFKA_BROKERS, ES_NODES
 // (+ credentials), BTC_NAMESPACE.
-// Run: `bun scripts/tools/pipeline-health.ts` prints the JSON (two samples 1 s apart for the rates).
+// Run: `bun scripts/health/pipeline-health.ts` prints the JSON (two samples 1 s apart for the rates).
 
 import type { Client } from "@elastic/elasticsearch";
 import type { Admin } from "kafkajs";

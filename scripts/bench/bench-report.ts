@@ -75,7 +75,7 @@ export function writeResults(r: BenchResult): string[] {
   const stamp = r.date.replace(/\.\d+Z$/, "Z").replaceAll(":", "-");
   const files = [join(RESULTS_DIR, `${r.profile}-${stamp}.json`), join(RESULTS_DIR, `latest-${r.profile}.json`)];
   for (const f of files) writeFileSync(f, `${JSON.stringify(r, null, 2)}\n`);
-  return [...files, writeChart(files[1]!)]; // the chart of the latest; any other: bun scripts/tools/bench-chart.ts <json>
+  return [...files, writeChart(files[1]!)]; // the chart of the latest; any other: bun scripts/bench/bench-chart.ts <json>
 }
 
 const fmt = (x: number | undefined) => (x === undefined ? "?" : Math.round(x).toLocaleString("en-US"));

@@ -1,8 +1,7 @@
 import { expect, test } from "bun:test";
 import { transactionOf } from "../domain/chain.ts";
-
+import { referenceFigures } from "../reference/reference-figures.ts";
 import { chaosStream, extraTransactions } from "./chaos-stream.ts";
-import { referenceFigures } from "./reference-figures.ts";
 
 const o = { seed: 7, startMs: Date.UTC(2026, 9, 31, 22), hours: 3, rate: 0.15 };
 const { lines, minerOf } = chaosStream(o);

@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
+import { referenceFigures } from "../reference/reference-figures.ts";
 import { lostAndDoubled } from "./chaos.ts";
 import { chaosStream } from "./chaos-stream.ts";
-import { referenceFigures } from "./reference-figures.ts";
 
 const start = Date.UTC(2026, 9, 31, 22);
 const { lines, minerOf } = chaosStream({ seed: 1, startMs: start, hours: 3, rate: 0.15 });

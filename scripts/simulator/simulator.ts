@@ -8,7 +8,7 @@
 // - prices: a EUR random walk (per 10 s tick, sigma 0.06%, pulled weakly back to its start) as /ticker bodies.
 
 import { subsidyAt } from "../domain/bitcoin.ts";
-import type { Captured } from "./capture.ts";
+import type { Captured } from "../producers/capture.ts";
 import {
   addressOf,
   blockMessage,

@@ -10,9 +10,9 @@ import { mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { Kafka, logLevel } from "kafkajs";
+import { kafkaHome } from "../bench/bench-kafka-tools.ts";
+import { run } from "../bench/bench-procs.ts";
 import { PROJECT_ROOT } from "../lib/config.ts";
-import { kafkaHome } from "./bench-kafka-tools.ts";
-import { run } from "./bench-procs.ts";
 
 export type NodeSpec = { id: number; port: number; cport: number; voters: string; logDir: string };
 

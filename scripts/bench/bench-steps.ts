@@ -12,11 +12,11 @@ import { type Config, topicsOf } from "../lib/config.ts";
 import { connectProducer, kafkaClient, sendBounded } from "../lib/kafka.ts";
 import { sleep } from "../lib/log.ts";
 import { route } from "../producers/records.ts";
+import { simulateChain } from "../simulator/simulator.ts";
 import { Expected, hourOfMs, volumeMismatches } from "./bench-expect.ts";
 import { priceRecord } from "./bench-pipeline.ts";
 import { type Prog, sampleUsage } from "./bench-procs.ts";
 import { latency } from "./bench-report.ts";
-import { simulateChain } from "./simulator.ts";
 
 export type Step = { x: number; seconds: number };
 /** "1:30,10:120" as steps; refuses what does not parse. */

@@ -7,15 +7,15 @@
 // - loss: node 3 is SIGKILLed at 5 s, node 2 at 15 s (one node left: no quorum, no ISR of 2), both restart at 35 s.
 // Then, once every partition's ISR is full again, the topic is read back and judged (kafka-fault-verdict.ts): every
 // send settled within the bound + 2 s, sends acknowledged again after the fault, each acknowledged record once.
-// Usage: bun scripts/tools/kafka-client-faults.ts [--variants a,b] [--scenarios frozen,loss] [--records 20000]
+// Usage: bun scripts/evaluations/kafka-client-faults.ts [--variants a,b] [--scenarios frozen,loss] [--records 20000]
 // Reads KAFKA_HOME (the Kafka the private cluster runs). Results: a table, bench-results/kafka-client-faults-<date>.json.
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { benchRecords } from "../bench/bench-setup.ts";
 import { type Config, loadConfig, PROJECT_ROOT } from "../lib/config.ts";
 import { fatal } from "../lib/log.ts";
 import { topicSpecs } from "../setup/topics.ts";
-import { benchRecords } from "./bench-setup.ts";
 import { type Rec, toRecs } from "./kafka-clients-pair.ts";
 import { errorChain, openFaultSender, VARIANTS, type Variant } from "./kafka-fault-senders.ts";
 import { readBack, type Send, verdict } from "./kafka-fault-verdict.ts";

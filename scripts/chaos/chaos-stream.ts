@@ -6,10 +6,10 @@
 // Pure: the same seed gives the same stream.
 
 import { POOLS } from "../domain/pools.ts";
-import type { Captured } from "./capture.ts";
-import { simulateChain, simulatePrices } from "./simulator.ts";
-import { addressOf, utxMessage } from "./simulator-formats.ts";
-import { hexOf, intOf, rngOf } from "./simulator-random.ts";
+import type { Captured } from "../producers/capture.ts";
+import { simulateChain, simulatePrices } from "../simulator/simulator.ts";
+import { addressOf, utxMessage } from "../simulator/simulator-formats.ts";
+import { hexOf, intOf, rngOf } from "../simulator/simulator-random.ts";
 
 export type ChaosStreamOptions = { seed: number; startMs: number; hours: number; rate: number };
 

@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { indicesOf, loadConfig, topicsOf } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 import { fatal } from "../lib/log.ts";
+import { REAL_TX_PER_SECOND } from "../simulator/simulator.ts";
 import { consumeAll, esBulkCeiling, produce, readBack } from "./bench-ceilings.ts";
 import { consumerPerf, kafkaHome, producerPerf } from "./bench-kafka-tools.ts";
 import { freshness, runPipeline, startBolts } from "./bench-pipeline.ts";
@@ -21,7 +22,6 @@ import { clusterProcs, sampleUsage, stopChildren } from "./bench-procs.ts";
 import { type BenchResult, latency, machineFacts, printReport, writeResults } from "./bench-report.ts";
 import { abandon, armTimeout, benchRecords, cleanup, namespace, state, step } from "./bench-setup.ts";
 import { parseSteps, runSteps } from "./bench-steps.ts";
-import { REAL_TX_PER_SECOND } from "./simulator.ts";
 
 const FRESHNESS_SAMPLES = 20;
 

@@ -7,11 +7,11 @@
 // schedule (`make chaos`): 20 bolt kills, a minute-long freeze, two brokers killed one after the other, the whole
 // Elasticsearch cluster stopped for 2 minutes, and the rest as in the short one.
 
+import { pipelineHealth } from "../health/pipeline-health.ts";
 import { type Config, indicesOf } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 import { sleep } from "../lib/log.ts";
 import { BOLT_NAMES, type BoltName, type Crew, ctl, signalProgram, waitRestarted } from "./chaos-crew.ts";
-import { pipelineHealth } from "./pipeline-health.ts";
 
 /** A fault; `bolt`: it hits that bolt, so that bolt's own lag must be non-zero when it lands. A fault that measures
  * its own recovery resolves with it (ms, or null: never), the others with nothing (then: until offsets move again). */

@@ -17,7 +17,7 @@ import type { Consumer } from "kafkajs";
 import { type Config, topicsOf } from "../lib/config.ts";
 import { kafkaClient } from "../lib/kafka.ts";
 import { sleep } from "../lib/log.ts";
-import type { Captured } from "./capture.ts";
+import type { Captured } from "../producers/capture.ts";
 import { logFileOf } from "./chaos-crew.ts";
 import type { Fault } from "./chaos-faults.ts";
 import { hashOfUtx } from "./chaos-stream.ts";

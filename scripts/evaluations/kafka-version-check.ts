@@ -5,17 +5,17 @@
 // the same with @platformatic/kafka, then the perf tools `make bench` runs (ProducerPerformance, ConsumerPerformance,
 // bench-kafka-tools.ts), and the nodes' log lines about unknown, unused or deprecated configuration keys.
 // The cluster is stopped and deleted at the end. Prints each step; writes bench-results/kafka-version-check-<v>.json.
-// Usage: KAFKA_HOME=/tmp/kafka-4.4.0 bun scripts/tools/kafka-version-check.ts [--port 29192] [--records 5000]
+// Usage: KAFKA_HOME=/tmp/kafka-4.4.0 bun scripts/evaluations/kafka-version-check.ts [--port 29192] [--records 5000]
 // [--keep-logs] (the stopped cluster's folder is left for reading, to delete by hand)
 
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { consumerPerf, producerPerf } from "../bench/bench-kafka-tools.ts";
+import { benchRecords } from "../bench/bench-setup.ts";
 import { loadConfig, PROJECT_ROOT, topicsOf } from "../lib/config.ts";
 import { kafkaClient, ReliableProducer } from "../lib/kafka.ts";
 import { fatal } from "../lib/log.ts";
 import { ensureTopics } from "../setup/topics.ts";
-import { consumerPerf, producerPerf } from "./bench-kafka-tools.ts";
-import { benchRecords } from "./bench-setup.ts";
 import { type ClientName, consumeN, openProducer, toRecs } from "./kafka-clients-pair.ts";
 import { configWarnings, PrivateCluster } from "./kafka-private-cluster.ts";
 

@@ -7,21 +7,21 @@
 // its own in the run's namespace (`bench-clients-<time>`), made as scripts/setup/topics.ts makes the transactions
 // topic (TOPIC_PARTITIONS, TOPIC_REPLICATION, TOPIC_MIN_INSYNC, LogAppendTime); topics and groups are deleted at
 // the end. Results: a table, and bench-results/kafka-clients-<date>.json.
-// Usage: bun scripts/tools/bench-kafka-clients.ts [--reps 3]; reads BENCH_TX (records, default 20000),
+// Usage: bun scripts/evaluations/bench-kafka-clients.ts [--reps 3]; reads BENCH_TX (records, default 20000),
 // KAFKA_BROKERS (default: the profile's brokers), PRODUCER_BATCH_MAX, KAFKA_HOME (the broker version reported).
 // Callable from `make bench`: benchKafkaClients().
 
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
+import { kafkaHome } from "../bench/bench-kafka-tools.ts";
+import { machineFacts } from "../bench/bench-report.ts";
+import { benchRecords } from "../bench/bench-setup.ts";
 import { type Config, configOrExit, loadConfig, PROJECT_ROOT, topicsOf } from "../lib/config.ts";
 import { kafkaClient } from "../lib/kafka.ts";
 import { fatal } from "../lib/log.ts";
 import { topicSpecs } from "../setup/topics.ts";
 import { printRows, type Row, schedule, summarize } from "./bench-kafka-clients-rows.ts";
-import { kafkaHome } from "./bench-kafka-tools.ts";
-import { machineFacts } from "./bench-report.ts";
-import { benchRecords } from "./bench-setup.ts";
 import { type ClientName, type Compression, consumeN, openProducer, type Rec, toRecs } from "./kafka-clients-pair.ts";
 
 const cpuMs = () => {

@@ -16,20 +16,20 @@
 // the bolts' and the source's faults), and the Kafka / Elasticsearch variables.
 
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { pipelineHealth } from "../health/pipeline-health.ts";
 import { type Config, loadConfig, PROJECT_ROOT, topicsOf } from "../lib/config.ts";
 import { kafkaClient } from "../lib/kafka.ts";
 import { fatal, sleep } from "../lib/log.ts";
+import { captureLine } from "../producers/capture.ts";
+import { actualFigures, differences } from "../reference/figures.ts";
+import { type Figures, referenceFigures } from "../reference/reference-figures.ts";
 import { dropIndices, ensureIndices } from "../setup/indices.ts";
 import { ensureTopics } from "../setup/topics.ts";
 import { esNotReady, kafkaNotReady } from "../setup/wait-ready.ts";
-import { captureLine } from "./capture.ts";
 import { BOLT_NAMES, Crew } from "./chaos-crew.ts";
 import { inject, type Outcome, schedule } from "./chaos-faults.ts";
 import { ChaosSource, LIVE_WS } from "./chaos-source.ts";
 import { chaosStream, extraTransactions } from "./chaos-stream.ts";
-import { actualFigures, differences } from "./figures.ts";
-import { pipelineHealth } from "./pipeline-health.ts";
-import { type Figures, referenceFigures } from "./reference-figures.ts";
 
 /** Transactions missing from and counted twice in the hours, against the reference. */
 export function lostAndDoubled(want: Figures, got: Figures): { lost: number; doubled: number } {

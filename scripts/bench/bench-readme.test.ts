@@ -8,7 +8,7 @@ import { Expected } from "./bench-expect.ts";
 import { latestResults, withTables } from "./bench-readme.ts";
 import { lagTrend, parseSteps } from "./bench-steps.ts";
 
-test("the README's bench tables equal those of bench-results/latest-*.json (bun scripts/tools/bench-readme.ts)", () => {
+test("the README's bench tables equal those of bench-results/latest-*.json (bun scripts/bench/bench-readme.ts)", () => {
   const readme = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
   expect(withTables(readme, latestResults())).toBe(readme);
 });
