@@ -53,7 +53,11 @@ kibana-import: ## send kibana-export.ndjson to KIBANA_URL's saved-objects import
 secure-sync: ## BTC_SECURE=1: apply BTC_SECRETS' passwords (after a rotation or a new user) and the ACLs to the running clusters
 	@bash scripts/setup/secure-sync.sh
 
-clean: down ## stop and delete the data of the profile (var/data/$(BTC_PROFILE)); installs are kept
+clean: ## stop everything and delete the data of the profile (its brokers' logs, its nodes' data); installs are kept: CLEAN_CONFIRM=yes make clean
+	@. bin/env.sh && echo "make clean stops every program and deletes profile $$BTC_PROFILE's data: every topic's records" \
+	  "($$BTC_DATA/kafka-*) and every index ($$ES_DATA/es-*/data, config, logs). Installs, var/secrets and .env stay."
+	@if [ "$${CLEAN_CONFIRM:-}" != yes ]; then echo "refused: nothing stopped or deleted. To go on: CLEAN_CONFIRM=yes make clean" >&2; exit 1; fi
+	@$(MAKE) --no-print-directory down
 	. bin/env.sh && rm -rf "$$BTC_DATA"/kafka-* && for d in "$$ES_DATA"/es-*; do rm -rf "$$d"/data "$$d"/config "$$d"/logs; done
 
 rebuild: ## rebuild every index from Kafka into a new generation, swap the aliases; refused if Kafka lost history the indices hold: REBUILD_CONFIRM=yes make rebuild (README)
