@@ -6,9 +6,10 @@
 // Out: btc-raw-blocks, id = block hash. Each message is parsed once; the parts of a slice are merged per block into
 //      its stored document (domain/chain.ts withPart), which holds facts and where each feed's message is in Kafka
 //      (topic, partition, offset), never the message text. The chain status comes in the same pass: the links of
-//      the blocks from REORG_DEPTH (100) below the slice's lowest height to 100 above its highest are read, and
-//      every block from 100 below the lowest to the highest gets orphaned true or false by the best-chain rule
-//      (domain/best-chain.ts), so a reorganisation of any depth up to 100 is settled when its last block comes.
+//      the blocks from 2 x REORG_DEPTH (100) below the slice's lowest height to 100 above its highest are read,
+//      and every block from 100 below the lowest up gets orphaned true or false by the best-chain rule
+//      (domain/best-chain.ts: true = lost a split, or waits for its parent), so a reorganisation of any depth up
+//      to 100 is settled when its last block comes, and a missing parent that arrives connects the blocks above.
 //      Only what changed is written, in one bulk per pass, each write guarded by the version read (if_seq_no); a
 //      pass that wrote is followed, after a refresh, by another, until one finds nothing to change (a repeat costs
 //      one get and one search, no write). Then the days and months of every block in that range go to
@@ -19,7 +20,7 @@
 
 import type { Client } from "@elastic/elasticsearch";
 import type { KafkaMessage } from "kafkajs";
-import { orphanFlags, REORG_DEPTH } from "../domain/best-chain.ts";
+import { orphanFlags, REORG_DEPTH, waitingBlocks } from "../domain/best-chain.ts";
 import { type BlockDoc, type BlockPart, blockPartOf, type PartMeta, withPart } from "../domain/chain.ts";
 import { periodKeysOf } from "../domain/rollups.ts";
 import { chainLinks, storedBlocks } from "../lib/block-index.ts";
@@ -73,10 +74,16 @@ async function pass(
   }
   const heights = [...docs.values()].map((d) => d.height);
   const [lo, hi] = [Math.min(...heights) - REORG_DEPTH, Math.max(...heights)];
-  const links = (await chainLinks(es, cfg, lo, hi + REORG_DEPTH, hb)).filter((l) => !docs.has(l.hash));
-  const flags = orphanFlags([...links, ...docs.values()], heights);
-  for (const b of [...links, ...docs.values()])
-    if (b.height <= hi) for (const k of periodKeysOf(b.time)) out.periods.add(k);
+  // from 2 x REORG_DEPTH below: the blocks re-evaluated are judged connected on what lies under them
+  const links = (await chainLinks(es, cfg, lo - REORG_DEPTH, hi + REORG_DEPTH, hb)).filter((l) => !docs.has(l.hash));
+  const known = [...links, ...docs.values()];
+  const flags = orphanFlags(known, heights);
+  for (const b of known)
+    if (b.height >= lo && (b.height <= hi || flags.has(b.hash)))
+      for (const k of periodKeysOf(b.time)) out.periods.add(k);
+  for (const w of waitingBlocks(known))
+    if (docs.has(w.hash))
+      log.info("block waits for its parent", { hash: w.hash, height: w.height, prev: w.prev_block });
   const ops: BulkOp<string>[] = [];
   for (const [hash, d] of docs) {
     const o = flags.get(hash);

@@ -76,12 +76,12 @@ test("a 1-block race at the tip keeps both until a child names one (the existing
   expect(orphans(arrive([p, q, { hash: "c", height: H + 1, prev_block: "q" }]))).toEqual(["p"]);
 });
 
-test("an unknown parent decides nothing below it until it arrives", () => {
+test("a block naming a parent not received yet waits and decides nothing, until its branch is linked down", () => {
   const b3 = B[3]!; // names B(h+2), not received yet
-  const flags = arrive([...A, b3]);
-  expect(orphans(flags)).toEqual([`A${H + 2}`]); // B(h+2) is not A(h+2); below, nothing known decides
-  expect(orphans(arrive([B[2]!, B[1]!], [...A.slice(0, 2), b3]))).toEqual(names(A.slice(0, 2)));
-  // a tip announced without its parent (no prev_block yet): the blocks below are not judged by it
+  expect(orphans(arrive([...A, b3]))).toEqual([`B${H + 3}`]); // A stays counted
+  expect(orphans(arrive([B[2]!, B[1]!], [...A.slice(0, 2), b3]))).toEqual(names([B[1]!, B[2]!, b3]));
+  expect(orphans(arrive([B[2]!, B[1]!, B[0]!], [...A.slice(0, 2), b3]))).toEqual(names(A.slice(0, 2)));
+  // a tip announced without its details, above a single block: it links to that block
   const announced = { hash: "E", height: H + 3 };
   expect(orphans(arrive([announced], [...A, B[0]!]))).toEqual([`B${H}`]);
 });
@@ -102,4 +102,62 @@ test("a block flagged orphaned that a child names is counted again", () => {
   const p = { hash: "p", height: H, prev_block: "P", orphaned: true };
   const c = { hash: "c", height: H + 1, prev_block: "p" };
   expect(orphanFlags([p, c], [H + 1])).toEqual(new Map([["p", false]]));
+});
+
+// Untrusted input (issue 17): the best chain is decided only by connected blocks; an unconnected one waits.
+const tip = branch("T", H, 3); // T(h) .. T(h+2), the real chain
+const counted = (flags: Record<string, boolean>) =>
+  Object.entries(flags)
+    .filter(([, o]) => !o)
+    .map(([h]) => h)
+    .sort();
+
+test("a bogus block one above the tip naming an unknown parent waits; the real tip stays counted", () => {
+  const bogus = { hash: "bogus", height: H + 3, prev_block: "nowhere" };
+  expect(orphans(arrive([...tip, bogus]))).toEqual(["bogus"]);
+  expect(orphans(arrive([bogus, ...tip]))).toEqual(["bogus"]);
+});
+
+test("a parent missing: the child waits, the race below counts both, until the parent arrives and decides", () => {
+  const race = [tip[0]!, { hash: "R", height: H, prev_block: "P" }];
+  const child = { hash: "C", height: H + 2, prev_block: "X" }; // X (h+1) never seen yet
+  expect(orphans(arrive([...race, child]))).toEqual(["C"]);
+  const x = { hash: "X", height: H + 1, prev_block: "R" };
+  expect(orphans(arrive([...race, child, x]))).toEqual([`T${H}`]);
+  expect(orphans(arrive([x, child, ...race]))).toEqual([`T${H}`]);
+});
+
+test("a child without prev_block above a race waits (its parent is ambiguous) until its details name one", () => {
+  const race = [tip[0]!, { hash: "R", height: H, prev_block: "P" }];
+  const announced = { hash: "C", height: H + 1 };
+  expect(orphans(arrive([...race, announced]))).toEqual(["C"]);
+  const detailed = arrive([{ ...announced, prev_block: "R" }], [...race]);
+  expect(orphans(detailed)).toEqual([`T${H}`]);
+});
+
+test("an announced block without prev_block above a single tip counts: its parent can only be that tip", () => {
+  const announced = { hash: "E", height: H + 3 };
+  expect(orphans(arrive([...tip, announced]))).toEqual([]);
+  const child = { hash: "F", height: H + 4, prev_block: "E" };
+  expect(orphans(arrive([...tip, announced, child]))).toEqual([]);
+});
+
+test("a whole height missing: every block above it waits, in any order, and counts once it arrives", () => {
+  const chain = branch("K", H, 6);
+  const gap = chain.filter((b) => b.height !== H + 2);
+  expect(counted(arrive(gap))).toEqual([`K${H}`, `K${H + 1}`]);
+  expect(counted(arrive([...gap].reverse()))).toEqual([`K${H}`, `K${H + 1}`]);
+  expect(orphans(arrive([chain[2]!], gap))).toEqual([]);
+});
+
+test("the lowest known block, and a block more than REORG_DEPTH above any other, start the known chain", () => {
+  expect(orphans(arrive([{ hash: "first", height: H, prev_block: "never-seen" }]))).toEqual([]);
+  const far = { hash: "far", height: H + 2 + REORG_DEPTH + 1, prev_block: "never-seen" };
+  expect(orphans(arrive([...tip, far]))).toEqual([]);
+  const near = { hash: "near", height: H + 2 + REORG_DEPTH, prev_block: "never-seen" };
+  expect(orphans(arrive([...tip, near]))).toEqual(["near"]);
+});
+
+test("a block naming a parent at another height than just below it is not connected", () => {
+  expect(orphans(arrive([...tip, { hash: "skip", height: H + 3, prev_block: `T${H}` }]))).toEqual(["skip"]);
 });

@@ -116,3 +116,14 @@ test("withPart: a repeat writes nothing; new facts are written once, with where 
     rec("blockchain.info/ws", 12),
   ]);
 });
+
+test("untrusted chain text: an announcement never moves a detailed block's height; a block naming itself is refused", () => {
+  const d = blockPartOf("blockchain.info/rawblock", raw(H("b"), H("c"), { script: "00", outs: [[1, "x"]] }));
+  const moved = JSON.stringify({ op: "block", x: { hash: H("b"), height: 900_000, time: 1_706_745_600 } });
+  const a = blockPartOf("blockchain.info/ws", moved);
+  if ("error" in a || "error" in d) throw new Error("parse");
+  expect(mergeBlock(mergeBlock(undefined, d, meta), a, meta).height).toBe(827_001);
+  expect(mergeBlock(mergeBlock(undefined, a, meta), d, meta).height).toBe(827_001);
+  const self = blockPartOf("blockchain.info/rawblock", raw(H("b"), H("b"), { script: "00", outs: [[1, "x"]] }));
+  expect(self).toEqual({ error: "prev_block is the block itself" });
+});

@@ -166,6 +166,7 @@ export function blockPartOf(feed: string, text: string, receivedAt?: number): Bl
     if (typeof time !== "number") return time;
     const prev = m.previousblockhash;
     if (typeof prev !== "string" || !HASH.test(prev)) return { error: "previousblockhash is not 64 hex digits" };
+    if (prev === m.id) return { error: "previousblockhash is the block itself" };
     return { kind: "header", hash: m.id as string, height: m.height as number, time, prev_block: prev };
   }
   if (feed === "blockchain.info/rawblock") {
@@ -175,6 +176,7 @@ export function blockPartOf(feed: string, text: string, receivedAt?: number): Bl
     if (typeof time !== "number") return time;
     if (typeof m.prev_block !== "string" || !HASH.test(m.prev_block))
       return { error: "prev_block is not 64 hex digits" };
+    if (m.prev_block === m.hash) return { error: "prev_block is the block itself" };
     if (!Array.isArray(m.tx)) return { error: "tx is not an array" };
     const cb = coinbaseOf(m.tx[0], "inputs", "script", "out", "value", "addr");
     if ("error" in cb) return cb;
@@ -232,7 +234,8 @@ export function mergeBlock(prev: BlockDoc | undefined, part: BlockPart, meta: Om
     ? { ...prev }
     : ({ hash: part.hash, height: part.height, orphaned: false, has_details: false } as BlockDoc);
   for (const k of LEGACY_TEXT) delete (d as Record<string, unknown>)[k];
-  d.height = part.height;
+  // the details tell the block's height and time; an announcement only until they come (chain text is untrusted)
+  if (part.kind !== "announcement" || !d.detailed_at) d.height = part.height;
   if (part.kind !== "announcement" || d.time === undefined) d.time = part.time;
   d.day = dayOf(d.time);
   d.month = monthOf(d.time);
