@@ -42,25 +42,21 @@ async function onSchedule(cfg: Config, ingest: Ingest, health: SourceHealth): Pr
   const feeds = p.mode === "simulate" ? ["blockchain.info/ticker"] : p.bpiSources;
   const fetchBody = fetcherOf(cfg);
   const state: PriceState = { jumpOnlyTicks: 0 };
-  let busy = false;
+  // waitForCompletion: a tick still running (slow sources) makes cron skip the next one; stop() waits for it.
   const job = CronJob.from({
     cronTime: p.bpiSchedule,
     start: true,
+    waitForCompletion: true,
+    errorHandler: (e) => log.error("price tick failed", { error: String(e) }),
     onTick: async () => {
-      if (busy) return log.warn("previous price tick still running, tick skipped");
-      busy = true;
-      try {
-        const r = await pollOnce(feeds, fetchBody, state, p.bpiMaxJumpPct);
-        for (const s of r.skipped) log.warn("price source skipped", s);
-        for (const s of r.skipped) sourceResult(health, s.feed, s.reason);
-        if (r.accepted) sourceResult(health, r.accepted.feed, undefined);
-        for (const c of r.refused) await ingest(c, { capturedOnly: true });
-        if (r.accepted) await ingest(r.accepted);
-        else log.error("no price source gave a sound price this tick", { sources: feeds });
-        if (r.accepted) log.debug("price", { feed: r.accepted.feed, ...r.accepted.price });
-      } finally {
-        busy = false;
-      }
+      const r = await pollOnce(feeds, fetchBody, state, p.bpiMaxJumpPct);
+      for (const s of r.skipped) log.warn("price source skipped", s);
+      for (const s of r.skipped) sourceResult(health, s.feed, s.reason);
+      if (r.accepted) sourceResult(health, r.accepted.feed, undefined);
+      for (const c of r.refused) await ingest(c, { capturedOnly: true });
+      if (r.accepted) await ingest(r.accepted);
+      else log.error("no price source gave a sound price this tick", { sources: feeds });
+      if (r.accepted) log.debug("price", { feed: r.accepted.feed, ...r.accepted.price });
     },
   });
   onShutdown("price schedule", () => job.stop());
