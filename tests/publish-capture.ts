@@ -5,6 +5,7 @@
 // CLI: bun tests/publish-capture.ts <file> (uses BTC_NAMESPACE and the Kafka variables).
 
 import { readFileSync } from "node:fs";
+import { fatalOrUsage, toolArgs, UsageError } from "../scripts/lib/args.ts";
 import { type Config, configOrExit, topicsOf } from "../scripts/lib/config.ts";
 import { connectProducer, kafkaClient, sendBounded } from "../scripts/lib/kafka.ts";
 import { type Captured, parseCaptureLine } from "../scripts/producers/capture.ts";
@@ -61,7 +62,12 @@ export async function publishCapture(cfg: Config, messages: Captured[], origin =
 }
 
 if (import.meta.main) {
-  const file = process.argv[2];
-  if (!file) throw new Error("usage: bun tests/publish-capture.ts <capture.jsonl>");
-  await publishCapture(configOrExit(), readCaptureFile(file));
+  const usage = "bun tests/publish-capture.ts <capture.jsonl>";
+  try {
+    const [file] = toolArgs(usage, {}, { positionals: 1 }).positionals;
+    if (!file) throw new UsageError(`usage: ${usage}`);
+    await publishCapture(configOrExit(), readCaptureFile(file));
+  } catch (e) {
+    fatalOrUsage(e);
+  }
 }

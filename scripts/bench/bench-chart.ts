@@ -4,7 +4,7 @@
 // `bun scripts/bench/bench-chart.ts bench-results/latest-full.json` to draw it again from a results file.
 
 import { readFileSync, writeFileSync } from "node:fs";
-import { fatal } from "../lib/log.ts";
+import { fatalOrUsage, toolArgs } from "../lib/args.ts";
 
 type StepLike = { x: number; asked_tx_per_s: number; published_tx_per_s: number; exact: boolean };
 type ResultLike = {
@@ -72,8 +72,10 @@ export function writeChart(jsonFile: string): string {
 
 if (import.meta.main) {
   try {
-    console.log(writeChart(process.argv[2] ?? "bench-results/latest-full.json"));
+    const usage = "bun scripts/bench/bench-chart.ts [bench-results/latest-full.json]";
+    const [file] = toolArgs(usage, {}, { positionals: 1 }).positionals;
+    console.log(writeChart(file ?? "bench-results/latest-full.json"));
   } catch (e) {
-    fatal(e);
+    fatalOrUsage(e);
   }
 }

@@ -17,9 +17,9 @@ import { join } from "node:path";
 import { kafkaHome } from "../bench/bench-kafka-tools.ts";
 import { machineFacts } from "../bench/bench-report.ts";
 import { benchRecords } from "../bench/bench-setup.ts";
+import { fatalOrUsage, toolArgs, wholeArg } from "../lib/args.ts";
 import { type Config, configOrExit, loadConfig, PROJECT_ROOT, topicsOf } from "../lib/config.ts";
 import { kafkaClient } from "../lib/kafka.ts";
-import { fatal } from "../lib/log.ts";
 import { topicSpecs } from "../setup/topics.ts";
 import { printRows, type Row, schedule, summarize } from "./bench-kafka-clients-rows.ts";
 import { type ClientName, type Compression, consumeN, openProducer, type Rec, toRecs } from "./kafka-clients-pair.ts";
@@ -125,12 +125,13 @@ export async function benchKafkaClients(base: Config, n: number, reps = 3) {
 }
 
 async function main() {
+  const { values: a } = toolArgs("bun scripts/evaluations/bench-kafka-clients.ts [--reps 3]", {
+    reps: { type: "string" },
+  });
+  const reps = wholeArg("reps", a.reps, 3);
   const base = configOrExit();
   const n = Number(process.env.BENCH_TX || 20_000);
-  const i = process.argv.indexOf("--reps");
-  const reps = i > 0 ? Number(process.argv[i + 1]) : 3;
-  if (!Number.isInteger(n) || n < 1 || !Number.isInteger(reps) || reps < 1)
-    throw new Error("expected BENCH_TX and --reps to be whole numbers >= 1");
+  if (!Number.isInteger(n) || n < 1) throw new Error("expected BENCH_TX to be a whole number >= 1");
   console.log(`Kafka clients: ${n} records x ${reps} repetitions on ${base.kafka.brokers.join(",")}`);
   const r = await benchKafkaClients(base, n, reps);
   printRows(r.rows);
@@ -143,4 +144,4 @@ async function main() {
   process.exit(0);
 }
 
-if (import.meta.main) main().catch(fatal);
+if (import.meta.main) main().catch(fatalOrUsage);

@@ -13,8 +13,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { benchRecords } from "../bench/bench-setup.ts";
+import { fatalOrUsage, toolArgs, wholeArg } from "../lib/args.ts";
 import { type Config, loadConfig, PROJECT_ROOT } from "../lib/config.ts";
-import { fatal } from "../lib/log.ts";
 import { topicSpecs } from "../setup/topics.ts";
 import { type Rec, toRecs } from "./kafka-clients-pair.ts";
 import { errorChain, openFaultSender, VARIANTS, type Variant } from "./kafka-fault-senders.ts";
@@ -89,15 +89,18 @@ export async function runFault(cluster: PrivateCluster, cfg: Config, v: Variant,
   return { variant: v, scenario: sc, topic, fault_end_s: faultEnd / 1000, late: sender.late, healthy_after_ms, ...v2 };
 }
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
+const USAGE =
+  "bun scripts/evaluations/kafka-client-faults.ts [--variants a,b] [--scenarios frozen,loss] [--records 20000]";
 
 async function main() {
-  const variants = (arg("--variants")?.split(",") ?? [...VARIANTS]) as Variant[];
-  const scenarios = (arg("--scenarios")?.split(",") ?? [...SCENARIOS]) as Scenario[];
-  const n = Number(arg("--records") ?? 20_000);
+  const { values: a } = toolArgs(USAGE, {
+    variants: { type: "string" },
+    scenarios: { type: "string" },
+    records: { type: "string" },
+  });
+  const variants = (a.variants?.split(",") ?? [...VARIANTS]) as Variant[];
+  const scenarios = (a.scenarios?.split(",") ?? [...SCENARIOS]) as Scenario[];
+  const n = wholeArg("records", a.records, 20_000);
   const cluster = new PrivateCluster();
   const cfg = loadConfig({ ...process.env, KAFKA_BROKERS: cluster.brokers.join(","), BTC_NAMESPACE: "faults" });
   const recs = toRecs(benchRecords(cfg, n));
@@ -137,4 +140,4 @@ async function main() {
   process.exit(results.every((r) => r.pass) ? 0 : 1);
 }
 
-if (import.meta.main) main().catch(fatal);
+if (import.meta.main) main().catch(fatalOrUsage);

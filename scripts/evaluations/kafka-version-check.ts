@@ -12,23 +12,25 @@ import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { consumerPerf, producerPerf } from "../bench/bench-kafka-tools.ts";
 import { benchRecords } from "../bench/bench-setup.ts";
+import { fatalOrUsage, toolArgs, wholeArg } from "../lib/args.ts";
 import { loadConfig, PROJECT_ROOT, topicsOf } from "../lib/config.ts";
 import { kafkaClient, ReliableProducer } from "../lib/kafka.ts";
-import { fatal } from "../lib/log.ts";
 import { ensureTopics } from "../setup/topics.ts";
 import { type ClientName, consumeN, openProducer, toRecs } from "./kafka-clients-pair.ts";
 import { configWarnings, PrivateCluster } from "./kafka-private-cluster.ts";
 
 type Step = { step: string; ok: boolean; ms: number; detail?: unknown };
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-};
+const USAGE = "bun scripts/evaluations/kafka-version-check.ts [--port 29192] [--records 5000] [--keep-logs]";
 
 async function main() {
-  const cluster = new PrivateCluster(undefined, arg("--port", 29192));
-  const n = arg("--records", 5000);
+  const { values: a } = toolArgs(USAGE, {
+    port: { type: "string" },
+    records: { type: "string" },
+    "keep-logs": { type: "boolean" },
+  });
+  const cluster = new PrivateCluster(undefined, wholeArg("port", a.port, 29192));
+  const n = wholeArg("records", a.records, 5000);
   const version = readdirSync(join(cluster.home, "libs"))
     .find((f) => /^kafka_2\.13-.+\.jar$/.test(f))
     ?.replace(/^kafka_2\.13-|\.jar$/g, "");
@@ -98,7 +100,7 @@ async function main() {
       detail: warnings,
     });
     console.log(`configuration warnings: ${warnings.length}\n${warnings.join("\n")}`);
-    if (process.argv.includes("--keep-logs")) console.log(`logs kept in ${cluster.root}`);
+    if (a["keep-logs"]) console.log(`logs kept in ${cluster.root}`);
     else cluster.remove();
   }
   const dir = join(PROJECT_ROOT, "bench-results");
@@ -109,4 +111,4 @@ async function main() {
   process.exit(steps.every((s) => s.ok) ? 0 : 1);
 }
 
-if (import.meta.main) main().catch(fatal);
+if (import.meta.main) main().catch(fatalOrUsage);

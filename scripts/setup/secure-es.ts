@@ -6,8 +6,8 @@
 
 import { chownSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fatalOrUsage, toolArgs, UsageError } from "../lib/args.ts";
 import { configOrExit } from "../lib/config.ts";
-import { fatal } from "../lib/log.ts";
 import { ES_USERS, esRoles } from "./secure-spec.ts";
 
 /** Elasticsearch's file realm reads bcrypt hashes as `$2a$`; Bun writes `$2b$`, the same hash for passwords this short. */
@@ -58,11 +58,12 @@ export function writeRealm(configDir: string, secrets: string): number {
 }
 
 async function main() {
-  const [cmd, dir] = process.argv.slice(2);
-  if (cmd !== "files" || !dir) throw new Error("usage: bun scripts/setup/secure-es.ts files <node config folder>");
+  const usage = "bun scripts/setup/secure-es.ts files <node config folder>";
+  const [cmd, dir] = toolArgs(usage, {}, { positionals: 2 }).positionals;
+  if (cmd !== "files" || !dir) throw new UsageError(`usage: ${usage}`);
   const cfg = configOrExit();
   const n = writeRealm(dir, cfg.secrets);
   console.log(`secure-es: ${n} users and ${Object.keys(esRoles().roles).length} roles written to ${dir}`);
 }
 
-if (import.meta.main) main().catch(fatal);
+if (import.meta.main) main().catch(fatalOrUsage);

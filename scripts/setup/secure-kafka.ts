@@ -12,9 +12,10 @@ import {
   type Admin,
   ResourcePatternTypes,
 } from "kafkajs";
+import { fatalOrUsage, toolArgs } from "../lib/args.ts";
 import { type Config, configOrExit } from "../lib/config.ts";
 import { kafkaClient } from "../lib/kafka.ts";
-import { fatal, sleep } from "../lib/log.ts";
+import { sleep } from "../lib/log.ts";
 import { type Grant, kafkaGrants } from "./secure-spec.ts";
 
 const OPERATION = {
@@ -82,7 +83,7 @@ export async function ensureAcls(cfg: Config): Promise<{ created: number; total:
 
 async function main() {
   const cfg = configOrExit({ ...process.env, BTC_IDENTITY: "setup" });
-  const wait = process.argv.includes("--wait");
+  const wait = toolArgs("bun scripts/setup/secure-kafka.ts [--wait]", { wait: { type: "boolean" } }).values.wait;
   const until = Date.now() + 600_000;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -101,4 +102,4 @@ async function main() {
 if (import.meta.main)
   main()
     .then(() => process.exit(0))
-    .catch(fatal);
+    .catch(fatalOrUsage);
