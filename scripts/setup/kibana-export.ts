@@ -1,14 +1,14 @@
 // Writes kibana-export.ndjson: the Kibana 8.19 saved objects of the project (data views of btc-value, btc-volume,
 // btc-miner; one Vega-Lite visualization per metric whose Elasticsearch query body is written out in its spec, so a
 // test runs every panel's query; a dashboard that refreshes itself every 10 s). Every panel follows the dashboard's
-// time picker and filters; time axes are UTC (kibana-specs.ts). The file is generated, never edited by hand:
+// time picker and filters; time axes are UTC (kibana-specs.ts; what each panel shows: docs/kibana.md). The file is generated, never edited by hand:
 // `bun scripts/setup/kibana-export.ts` rewrites it, and a test checks it matches.
 // Indices read by the panels: btc-value (time), btc-volume (hour), btc-miner (start). No env var.
 
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fatal } from "../lib/log.ts";
-import { miners, series } from "./kibana-specs.ts";
+import { hourly, miners, price } from "./kibana-specs.ts";
 
 export const EXPORT_FILE = join(import.meta.dir, "../../kibana-export.ndjson");
 type Obj = {
@@ -48,30 +48,26 @@ const vis = (id: string, title: string, spec: unknown): Obj => ({
 
 export function savedObjects(): Obj[] {
   const visuals = [
-    vis(
-      "btc-price-eur",
-      "Price (EUR)",
-      series("btc-value", "time", { avg: { field: "eur" } }, "datum.v.value", "EUR per BTC", "line"),
-    ),
+    vis("btc-price-eur", "Price (EUR)", price()),
     vis(
       "btc-volume-btc",
       "Hourly volume (BTC)",
-      series("btc-volume", "hour", { sum: { field: "volume_sat" } }, "datum.v.value / 1e8", "BTC", "bar"),
+      hourly({ sum: { field: "volume_sat" } }, "datum.v.value / 1e8", "volume (BTC)", false),
     ),
     vis(
       "btc-volume-eur",
       "Hourly volume (EUR)",
-      series("btc-volume", "hour", { sum: { field: "volume_eur" } }, "datum.v.value", "EUR", "bar"),
+      hourly({ sum: { field: "volume_eur_cents" } }, "datum.v.value / 100", "volume (EUR)", true),
     ),
     vis(
       "btc-max-btc",
       "Largest transaction per hour (BTC)",
-      series("btc-volume", "hour", { max: { field: "max_sat" } }, "datum.v.value / 1e8", "BTC", "bar"),
+      hourly({ max: { field: "max_sat" } }, "datum.v.value / 1e8", "largest (BTC)", false),
     ),
     vis(
       "btc-max-eur",
       "Largest transaction per hour (EUR)",
-      series("btc-volume", "hour", { max: { field: "max_eur" } }, "datum.v.value", "EUR", "bar"),
+      hourly({ max: { field: "max_eur_cents" } }, "datum.v.value / 100", "largest (EUR)", true),
     ),
     vis("btc-miners-day-btc", "Top miners per day (BTC)", miners("day", "btc")),
     vis("btc-miners-day-eur", "Top miners per day (EUR)", miners("day", "eur")),
@@ -98,8 +94,9 @@ export function savedObjects(): Obj[] {
     attributes: {
       title: "btc-realtime",
       description:
-        "Price, hourly volume and largest transaction, top miners per day and month (UTC). The miners panels show " +
-        "the days and months that start within the time range.",
+        "Price, hourly volume and largest transaction, top miners per day and month (UTC). Every hour, day and " +
+        "month that overlaps the time range is shown whole; EUR bars label what still waits for a price. See " +
+        "docs/kibana.md.",
       panelsJSON: JSON.stringify(panels),
       optionsJSON: JSON.stringify({ useMargins: true, syncColors: false, hidePanelTitles: false }),
       timeRestore: true,

@@ -1,27 +1,70 @@
 // The Vega-Lite specs of the Kibana export (pure): each writes out its Elasticsearch query (data.url index and
-// body) so a test can run it. Every panel follows the dashboard's time picker and filters (`%context%`, the range
-// on its `%timefield%`: time, hour, or start for the miners, whose period is then chosen by a `filter`
-// aggregation). All histograms are UTC, and so are the time axes (`scale: utc`, utc time units): the 00:00 UTC
-// bucket reads 00:00 whatever the browser's time zone. The price line breaks where an hour has no price: its
-// histogram keeps empty hours over the whole range (min_doc_count 0, extended_bounds from `%timefilter%`), their
-// average is null, and Vega-Lite's default for invalid values leaves the line undefined there (`invalid: null`
-// would draw them as zeros instead, so it is not set).
+// body) so a test runs it the way Kibana does (tests/kibana-vega.ts). Every panel follows the dashboard's time
+// picker and filter pills (`%context%`). The rollup panels (hourly volume, miners per day and per month) show every
+// period that overlaps the picker's range, the first one whole even if it began before the range: their range is
+// written in the aggregations, `start` in (min - the period's length, max], and for months the histogram's
+// `hard_bounds` (Elasticsearch rounds it down to the month of min) drops a month that ended before the range. The
+// price panel averages the observations inside the range, in buckets Kibana sizes from the range
+// (`%autointerval%`: about 200 points, at most 7 x 200, far below Elasticsearch's 65,536 buckets); empty buckets
+// are nulls, where the line breaks. Each EUR panel labels how many transactions (blocks) of a bar wait for a price:
+// their EUR is not in the figure yet. All histograms, axes and tooltips are UTC. Options: docs/kibana.md.
 
 type Agg = Record<string, unknown>;
+const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
+/** The price panel's wished number of points, for Kibana's `%autointerval%`. */
+export const PRICE_POINTS = 200;
 
-/** An hourly UTC date histogram; with `gaps`, every hour of the dashboard's range, empty ones included. */
-const hist = (field: string, aggs: Agg, gaps: boolean) => ({
-  date_histogram: {
-    field,
-    calendar_interval: "1h",
-    time_zone: "UTC",
-    min_doc_count: gaps ? 0 : 1,
-    ...(gaps ? { extended_bounds: { min: { "%timefilter%": "min" }, max: { "%timefilter%": "max" } } } : {}),
-  },
-  aggs,
+/** The picker's bound in epoch ms, shifted by `shift` units (Kibana's `%timefilter%`). */
+const bound = (b: "min" | "max", shift = 0, unit = "d") => ({ "%timefilter%": b, ...(shift ? { shift, unit } : {}) });
+
+/** The rollup documents of periods [field, field + length) that overlap the picker's range. */
+const overlapping = (field: string, length: number, unit: "h" | "d") => ({
+  range: { [field]: { gt: bound("min", -length, unit), lte: bound("max") } },
 });
 
-/** The x axis of an hourly series: UTC hours on a UTC scale. */
+/** A UTC text of a bucket's key, for tooltips. */
+const when = (format: string) => ({ calculate: `utcFormat(datum.key, '${format}')`, as: "when" });
+
+/** The price: mean EUR per bucket of the observations inside the picker's range, one point per bucket. */
+export function price() {
+  return {
+    $schema: SCHEMA,
+    data: {
+      url: {
+        index: "btc-value",
+        "%context%": true,
+        "%timefield%": "time",
+        body: {
+          size: 0,
+          aggs: {
+            buckets: {
+              date_histogram: {
+                field: "time",
+                interval: { "%autointerval%": PRICE_POINTS },
+                time_zone: "UTC",
+                min_doc_count: 0,
+                extended_bounds: { min: bound("min"), max: bound("max") },
+              },
+              aggs: { v: { avg: { field: "eur" } } },
+            },
+          },
+        },
+      },
+      format: { property: "aggregations.buckets.buckets" },
+    },
+    transform: [{ calculate: "datum.v.value", as: "y" }, when("%Y-%m-%d %H:%M")],
+    mark: { type: "line", interpolate: "linear", point: true },
+    encoding: {
+      x: { field: "key", type: "temporal", scale: { type: "utc" }, title: "time (UTC)" },
+      y: { field: "y", type: "quantitative", title: "EUR per BTC (mean)", scale: { zero: false } },
+      tooltip: [
+        { field: "when", type: "nominal", title: "from (UTC)" },
+        { field: "y", type: "quantitative", title: "EUR per BTC", format: ",.2f" },
+      ],
+    },
+  };
+}
+
 const hourAxis = {
   field: "key",
   type: "temporal",
@@ -30,44 +73,113 @@ const hourAxis = {
   title: "hour (UTC)",
 };
 
-/** A Vega-Lite spec on one hourly histogram of the dashboard's time range (`%context%`: Kibana adds its filter). */
-export function series(index: string, timefield: string, agg: Agg, y: string, yTitle: string, mark: "line" | "bar") {
-  const line = mark === "line";
-  return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
-    data: {
-      url: {
-        index,
-        "%context%": true,
-        "%timefield%": timefield,
-        body: { size: 0, aggs: { hours: hist(timefield, { v: agg }, line) } },
-      },
-      format: { property: "aggregations.hours.buckets" },
-    },
-    transform: [{ calculate: y, as: "y" }],
-    mark: line ? { type: "line", interpolate: "linear", point: true, tooltip: true } : { type: "bar", tooltip: true },
+/** A label above each bar with something waiting for a price (`label`, made by `text` from `datum.pending`). */
+const pendingLabel = (x: Agg, y: string, pre: Agg[], text: string) => ({
+  transform: [...pre, { filter: "datum.pending > 0" }, { calculate: text, as: "label" }],
+  mark: { type: "text", baseline: "bottom", dy: -2, fontSize: 10, color: "#b35900" },
+  encoding: { x: { ...x, bandPosition: 0.5 }, y: { field: y, type: "quantitative" }, text: { field: "label" } },
+});
+
+/** One bar per UTC hour with volume that overlaps the range; the EUR ones label their pending transactions. */
+export function hourly(agg: Agg, y: string, yTitle: string, eur: boolean) {
+  const bars = {
+    mark: { type: "bar" },
     encoding: {
       x: hourAxis,
-      y: { field: "y", type: "quantitative", title: yTitle, ...(line ? { scale: { zero: false } } : {}) },
+      y: { field: "y", type: "quantitative", title: yTitle },
+      tooltip: [
+        { field: "when", type: "nominal", title: "hour (UTC)" },
+        { field: "y", type: "quantitative", title: yTitle, format: eur ? ",.2f" : ",.8f" },
+        ...(eur ? [{ field: "pending", type: "quantitative", title: "transactions waiting for a price" }] : []),
+      ],
+      ...(eur ? { color: { condition: { test: "datum.pending > 0", value: "#e39b4b" }, value: "#4c78a8" } } : {}),
     },
+  };
+  return {
+    $schema: SCHEMA,
+    data: {
+      url: {
+        index: "btc-volume",
+        "%context%": true,
+        body: {
+          size: 0,
+          aggs: {
+            range: {
+              filter: overlapping("hour", 1, "h"),
+              aggs: {
+                hours: {
+                  date_histogram: { field: "hour", calendar_interval: "1h", time_zone: "UTC", min_doc_count: 1 },
+                  aggs: { v: agg, pending: { sum: { field: "pending_count" } } },
+                },
+              },
+            },
+          },
+        },
+      },
+      format: { property: "aggregations.range.hours.buckets" },
+    },
+    transform: [{ calculate: y, as: "y" }, { calculate: "datum.pending.value", as: "pending" }, when("%Y-%m-%d %H:00")],
+    layer: eur ? [bars, pendingLabel(hourAxis, "y", [], "datum.pending + ' pending'")] : [bars],
   };
 }
 
-/** Top 5 miners per UTC day or month whose start lies in the dashboard's time range, stacked by reward. */
+/** Top 5 miners of each UTC day or month that overlaps the range, stacked by reward; the EUR ones label the
+ * period's blocks waiting for a price. */
 export function miners(period: "day" | "month", unit: "btc" | "eur") {
-  const field = unit === "btc" ? "reward_sat" : "reward_eur";
+  const eur = unit === "eur";
+  const x = {
+    field: "key",
+    type: "ordinal",
+    timeUnit: period === "day" ? "utcyearmonthdate" : "utcyearmonth",
+    title: `${period} (UTC)`,
+  };
+  const sum = (field: string) => ({ sum: { field } });
+  const rewardAgg = {
+    reward: sum(eur ? "reward_eur_cents" : "reward_sat"),
+    blocks: sum("blocks"),
+    pending: sum("pending_count"),
+  };
+  const bars = {
+    mark: { type: "bar" },
+    encoding: {
+      x,
+      y: { field: "reward", type: "quantitative", title: `reward (${unit.toUpperCase()})` },
+      color: { field: "miner", type: "nominal" },
+      tooltip: [
+        { field: "when", type: "nominal", title: `${period} (UTC)` },
+        { field: "miner", type: "nominal" },
+        {
+          field: "reward",
+          type: "quantitative",
+          title: `reward (${unit.toUpperCase()})`,
+          format: eur ? ",.2f" : ",.8f",
+        },
+        { field: "blocks", type: "quantitative" },
+        ...(eur ? [{ field: "minerPending", type: "quantitative", title: "blocks waiting for a price" }] : []),
+      ],
+    },
+  };
+  const total = {
+    aggregate: [
+      { op: "sum", field: "reward", as: "total" },
+      { op: "max", field: "pending", as: "pending" },
+    ],
+    groupby: ["key"],
+  };
+  const text = "datum.pending + (datum.pending === 1 ? ' block pending' : ' blocks pending')";
   return {
-    $schema: "https://vega.github.io/schema/vega-lite/v5.json",
+    $schema: SCHEMA,
     data: {
       url: {
         index: "btc-miner",
         "%context%": true,
-        "%timefield%": "start",
         body: {
           size: 0,
           aggs: {
             period: {
-              filter: { term: { period } },
+              filter: {
+                bool: { filter: [{ term: { period } }, overlapping("start", period === "day" ? 1 : 31, "d")] },
+              },
               aggs: {
                 periods: {
                   date_histogram: {
@@ -75,11 +187,13 @@ export function miners(period: "day" | "month", unit: "btc" | "eur") {
                     calendar_interval: period === "day" ? "1d" : "1M",
                     time_zone: "UTC",
                     min_doc_count: 1,
+                    hard_bounds: { min: bound("min") },
                   },
                   aggs: {
+                    pending: sum("pending_count"),
                     miners: {
-                      terms: { field: "miner", size: 5, order: { reward: "desc" } },
-                      aggs: { reward: { sum: { field } } },
+                      terms: { field: "miner", size: 5, order: [{ reward: "desc" }, { _key: "asc" }] },
+                      aggs: rewardAgg,
                     },
                   },
                 },
@@ -92,19 +206,13 @@ export function miners(period: "day" | "month", unit: "btc" | "eur") {
     },
     transform: [
       { flatten: ["miners.buckets"], as: ["m"] },
-      { calculate: unit === "btc" ? "datum.m.reward.value / 1e8" : "datum.m.reward.value", as: "reward" },
+      { calculate: eur ? "datum.m.reward.value / 100" : "datum.m.reward.value / 1e8", as: "reward" },
       { calculate: "datum.m.key", as: "miner" },
+      { calculate: "datum.m.blocks.value", as: "blocks" },
+      { calculate: "datum.m.pending.value", as: "minerPending" },
+      { calculate: "datum.pending.value", as: "pending" },
+      when(period === "day" ? "%Y-%m-%d" : "%Y-%m"),
     ],
-    mark: { type: "bar", tooltip: true },
-    encoding: {
-      x: {
-        field: "key",
-        type: "ordinal",
-        timeUnit: period === "day" ? "utcyearmonthdate" : "utcyearmonth",
-        title: `${period} (UTC)`,
-      },
-      y: { field: "reward", type: "quantitative", title: `reward (${unit.toUpperCase()})` },
-      color: { field: "miner", type: "nominal" },
-    },
+    layer: eur ? [bars, pendingLabel(x, "total", [total], text)] : [bars],
   };
 }
