@@ -1,7 +1,7 @@
 // Proves: after an update topic is deleted and created again (offsets start again at 0), the rollup bolt's later
-// writes still land: a transaction added afterwards is counted in its hour. Versions grow with the update
-// records' append time, not their offsets (lib/consume.ts updateVersion); with offsets, every later write was
-// refused as stale and the hour froze silently.
+// writes still land: a transaction added afterwards is counted in its hour. Writes are guarded by the stored
+// document's version (lib/doc-versions.ts), not by the update records' offsets; with offsets, every later write
+// was refused as stale and the hour froze silently.
 // Run: bun test --timeout 300000 tests/rollups-go-on-after-an-update-topic-is-recreated.test.ts
 
 import { afterAll, expect, test } from "bun:test";

@@ -1,7 +1,8 @@
 import { expect, test } from "bun:test";
 import type { KafkaMessage } from "kafkajs";
+import { countDrift, MinuteCache, WHOLE_HOUR_EVERY_MS, wholeHour } from "../domain/volume-memory.ts";
 import { updatesOf as txUpdatesOf } from "./transactions.ts";
-import { countDrift, MinuteCache, updatesOf, WHOLE_HOUR_EVERY_MS, wholeHour } from "./volume.ts";
+import { updatesOf } from "./volume.ts";
 
 const h = Date.parse("2026-11-29T10:00:00Z");
 const H = "2026-11-29T10:00:00.000Z";

@@ -9,21 +9,24 @@
 //      what lies past the watermark is pending. Only the minutes an update touched are aggregated again: the
 //      others come from this process's memory of the hour, which is forgotten whenever the group rebalances (a
 //      restart or a new assignment starts with the whole hour); an update 30 s or more after the hour's last whole
-//      aggregation aggregates it whole again. Written with an external version that grows along
-//      the update topic (lib/consume.ts updateVersion), so a stale write from an instance that lost the partition
-//      never overwrites a newer one. Bad update records, and an update whose document Elasticsearch refuses for
-//      good, go to p3-btc-dead-letters. No refresh is forced: the writers of what it reads wait for theirs.
+//      aggregation aggregates it whole again. The memory of an hour is used only while the stored document is
+//      still the version this process wrote (domain/volume-memory.ts). Every write is guarded by the version of
+//      the document read before computing (lib/doc-versions.ts: if_seq_no, or a create): when another writer came
+//      first (an instance that held the hour before a repartition or a rebalance), the hour is computed again, so
+//      the last write is the one computed last, whatever the update records' timestamps and offsets. Bad update
+//      records, and an update whose document Elasticsearch refuses for good, go to p3-btc-dead-letters. No refresh
+//      is forced: the writers of what it reads wait for theirs.
 // Env: the Kafka and Elasticsearch variables, BTC_NAMESPACE, BOLT_BATCH_MAX, BOLT_STALL_TIMEOUT_MS,
 //      BOLT_SESSION_TIMEOUT_MS, BOLT_RETRY_MAX_MS.
 
 import type { KafkaMessage } from "kafkajs";
 import { priceIntervals } from "../domain/pricing.ts";
 import { hourKey } from "../domain/rollups.ts";
+import { countDrift, type Known, MinuteCache, stillCurrent, wholeHour } from "../domain/volume-memory.ts";
 import {
   HOUR,
   hourDocOf,
   MINUTE,
-  type MinuteFigures,
   minutesFiguresOf,
   minutesOf,
   minutesRequest,
@@ -31,7 +34,8 @@ import {
   type Span,
 } from "../domain/volume-minutes.ts";
 import { type Config, configOrExit, indicesOf, topicsOf } from "../lib/config.ts";
-import { type BoltContext, rejectedOf, runBolt, type Slice, updateVersion } from "../lib/consume.ts";
+import { type BoltContext, rejectedOf, runBolt, type Slice } from "../lib/consume.ts";
+import { guardOf, storedVersions } from "../lib/doc-versions.ts";
 import { type BulkOp, bulkWrite, esClient, withRetry } from "../lib/es.ts";
 import type { Rejected } from "../lib/kafka.ts";
 import { fatal, log } from "../lib/log.ts";
@@ -54,88 +58,70 @@ export function updatesOf(slice: Slice) {
   return { hours, rejected };
 }
 
-/** The figures of the minutes of the hours this process has aggregated since it was last assigned partitions, and
- * when each hour was last aggregated whole. */
-const KEPT_HOURS = 48;
-/** An hour is aggregated whole again when an update comes this long after its last whole aggregation, so that a
- * minute read while a write was not yet visible everywhere (a create answered 409 by a retry while the first try
- * was still being indexed) heals as the whole-hour rollup always did, at one whole-hour search per hour per 30 s. */
-export const WHOLE_HOUR_EVERY_MS = 30_000;
-type Known = { minutes: Map<number, MinuteFigures>; wholeAt: number };
-export class MinuteCache {
-  private hours = new Map<number, Known>();
-  private assignment = -1;
-  /** The hour's minutes, or undefined when unknown (never aggregated, or partitions may have moved since). */
-  get(hour: number, assignment: number): Known | undefined {
-    if (assignment !== this.assignment) {
-      this.hours.clear();
-      this.assignment = assignment;
-    }
-    return this.hours.get(hour);
-  }
-  set(hour: number, known: Known) {
-    this.hours.delete(hour);
-    this.hours.set(hour, known);
-    if (this.hours.size > KEPT_HOURS) this.hours.delete(this.hours.keys().next().value!);
-  }
-}
-
-/** Whether an update re-aggregates the whole hour: unknown, whole-hour update, or the last whole one too old. */
-export function wholeHour(known: Known | undefined, spans: unknown, now: number): boolean {
-  return !known || !spans || now - known.wholeAt >= WHOLE_HOUR_EVERY_MS;
-}
-
-/** The minutes whose transaction count differs from what was known of them: [minute ISO, before, after]. Only
- * the minutes the update did not touch (`touched`) are compared, and a count there never changes: a difference
- * means a minute had been read short (a whole aggregation heals it) or was lost. */
-export function countDrift(before: Map<number, MinuteFigures>, after: Map<number, MinuteFigures>, touched: number[]) {
-  const out: Array<[string, number, number]> = [];
-  for (const start of new Set([...before.keys(), ...after.keys()])) {
-    const [was, now] = [before.get(start)?.count ?? 0, after.get(start)?.count ?? 0];
-    if (was !== now && !touched.includes(start)) out.push([new Date(start).toISOString(), was, now]);
-  }
-  return out;
-}
+/** After this many conflicts in a row (other writers on the same hours), the slice fails and is consumed again. */
+const MAX_CONFLICTS = 10;
 
 export function handler(cfg: Config, es = esClient(cfg)) {
   const idx = indicesOf(cfg);
   const cache = new MinuteCache();
   return async (slice: Slice, ctx: BoltContext): Promise<Rejected[]> => {
     const { hours, rejected } = updatesOf(slice);
-    const ops: BulkOp<number>[] = [];
-    for (const [hour, u] of hours) {
-      const known = cache.get(hour, ctx.assignment);
-      const whole = wholeHour(known, u.spans, Date.now());
-      const window = await priceWindow(es, cfg, hour, hour + HOUR, ctx.heartbeat);
-      const plan = minutesOf(hour, whole ? undefined : u.spans).map((start) => ({
-        start,
-        intervals: priceIntervals(window, start, start + MINUTE).intervals,
-      }));
-      const res = await withRetry(
-        "volume aggregation",
-        () => es.search({ index: idx.rawTransactions, ...minutesRequest(hour, plan) } as never),
-        cfg.bolt.retryMaxMs,
-        ctx.heartbeat,
-      );
-      const minutes = new Map(whole ? [] : known?.minutes);
-      for (const [start, f] of minutesFiguresOf(plan, res.aggregations as never))
-        f ? minutes.set(start, f) : minutes.delete(start);
-      const drift = known ? countDrift(known.minutes, minutes, u.spans ? minutesOf(hour, u.spans) : []) : [];
-      if (drift.length > 0) log.warn("untouched minutes changed count", { hour: hourKey(hour), whole, drift });
-      cache.set(hour, { minutes, wholeAt: whole ? Date.now() : known!.wholeAt });
-      const doc = hourDocOf(hour, minutes.values(), Date.now());
-      ops.push({
-        op: doc ? "index" : "delete",
-        index: idx.volume,
-        id: hourKey(hour),
-        doc: doc ?? undefined,
-        version: updateVersion(u.last),
-        ref: hour,
+    let todo = [...hours.keys()];
+    for (let attempt = 0; todo.length > 0; attempt++) {
+      if (attempt === MAX_CONFLICTS)
+        throw new Error(`btc-volume: ${todo.length} hours written by others ${attempt} times in a row`);
+      const stored = await storedVersions(es, idx.volume, todo.map(hourKey), cfg.bolt.retryMaxMs, ctx.heartbeat);
+      const ops: BulkOp<number>[] = [];
+      const computed = new Map<number, Known>();
+      for (const hour of todo) {
+        const u = hours.get(hour)!;
+        const at = stored.get(hourKey(hour));
+        const known = stillCurrent(cache.get(hour, ctx.assignment), at);
+        const whole = wholeHour(known, u.spans, Date.now());
+        const window = await priceWindow(es, cfg, hour, hour + HOUR, ctx.heartbeat);
+        const plan = minutesOf(hour, whole ? undefined : u.spans).map((start) => ({
+          start,
+          intervals: priceIntervals(window, start, start + MINUTE).intervals,
+        }));
+        const res = await withRetry(
+          "volume aggregation",
+          () => es.search({ index: idx.rawTransactions, ...minutesRequest(hour, plan) } as never),
+          cfg.bolt.retryMaxMs,
+          ctx.heartbeat,
+        );
+        const minutes = new Map(whole ? [] : known?.minutes);
+        for (const [start, f] of minutesFiguresOf(plan, res.aggregations as never))
+          f ? minutes.set(start, f) : minutes.delete(start);
+        const drift = known ? countDrift(known.minutes, minutes, minutesOf(hour, whole ? undefined : u.spans)) : [];
+        if (drift.length > 0) log.warn("untouched minutes changed count", { hour: hourKey(hour), whole, drift });
+        computed.set(hour, { minutes, wholeAt: whole ? Date.now() : known!.wholeAt });
+        const doc = hourDocOf(hour, minutes.values(), Date.now());
+        if (doc) ops.push({ ...guardOf(at), index: idx.volume, id: hourKey(hour), doc, ref: hour });
+        else if (at)
+          ops.push({
+            op: "delete",
+            index: idx.volume,
+            id: hourKey(hour),
+            ifSeqNo: at.seqNo,
+            ifPrimaryTerm: at.primaryTerm,
+            ref: hour,
+          });
+      }
+      const written = new Map<number, Known["at"]>();
+      const refused = await bulkWrite(es, ops, {
+        retryMaxMs: cfg.bolt.retryMaxMs,
+        onRetry: ctx.heartbeat,
+        onWritten: (hour, at) => written.set(hour, at),
       });
+      todo = refused.filter((r) => r.status === 409).map((r) => r.ref);
+      for (const r of refused)
+        if (r.status !== 409)
+          rejected.push(rejectedOf(slice, hours.get(r.ref)!.last, `btc-volume refused: ${r.reason}`));
+      for (const [hour, known] of computed)
+        if (!todo.includes(hour)) cache.set(hour, { ...known, at: written.get(hour) });
+      if (todo.length > 0)
+        log.info("hours written by another writer meanwhile: computing them again", { hours: todo.map(hourKey) });
     }
-    const refused = await bulkWrite(es, ops, { retryMaxMs: cfg.bolt.retryMaxMs, onRetry: ctx.heartbeat });
-    for (const r of refused)
-      rejected.push(rejectedOf(slice, hours.get(r.ref)!.last, `btc-volume refused: ${r.reason}`));
     return rejected;
   };
 }

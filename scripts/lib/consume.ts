@@ -37,18 +37,6 @@ export function rejectedOf(slice: Slice, m: KafkaMessage, reason: string): Rejec
   };
 }
 
-/**
- * The external version of a rollup written for an update record: its Kafka timestamp (the broker's append time:
- * topics use LogAppendTime) times 1024, plus its offset modulo 1024. It grows along a partition, so a stale writer
- * (an instance that lost the partition) never overwrites a newer result, and it keeps growing when the update topic
- * is re-created or repartitioned (offsets start again at 0; time does not), so figures never freeze.
- */
-export function updateVersion(m: Pick<KafkaMessage, "timestamp" | "offset">): number {
-  const ts = Number(m.timestamp);
-  if (!Number.isSafeInteger(ts) || ts <= 0) throw new Error(`update record without a timestamp: ${m.timestamp}`);
-  return ts * 1024 + (Number(m.offset) % 1024);
-}
-
 export async function runBolt(opts: { cfg: Config; name: string; topics: string[]; handle: Handler }): Promise<void> {
   const { cfg, name } = opts;
   const kafka = kafkaClient(cfg, `${cfg.kafka.clientId}-${name}`);

@@ -49,6 +49,9 @@ export type BulkOp<T = unknown> = {
    * is then returned as a refusal (status 409) for the caller to read again and retry. */
   ifSeqNo?: number;
   ifPrimaryTerm?: number;
+  /** a `create` made because a read found no document: a 409 means another writer came first (a conflict, returned
+   * as a refusal with status 409 for the caller to read again), not "already there". */
+  guarded?: boolean;
   /** custom routing (every document of a routing value on one shard, so one search sees them atomically) */
   routing?: string;
   /** carried back with a refusal so the caller knows which record to dead-letter */
@@ -59,7 +62,7 @@ export type BulkRefusal<T> = { ref: T; status: number; reason: string };
 
 /** Status codes that mean "this write is already there": create of an existing id, a stale external version. */
 function alreadyDone(op: BulkOp, status: number): boolean {
-  return status === 409 && (op.op === "create" || op.version !== undefined);
+  return status === 409 && !op.guarded && (op.op === "create" || op.version !== undefined);
 }
 
 /** An index closed, closing or otherwise blocked (400 index_closed_exception, 403 cluster_block_exception): the
@@ -85,9 +88,18 @@ export function itemOutcome(op: BulkOp, status: number, type?: string): "done" |
 export async function bulkWrite<T>(
   client: Client,
   ops: BulkOp<T>[],
-  opts: { refresh?: boolean | "wait_for"; retryMaxMs?: number; onRetry?: () => Promise<void> } = {},
+  opts: {
+    refresh?: boolean | "wait_for";
+    retryMaxMs?: number;
+    onRetry?: () => Promise<void>;
+    /** each write that landed, with the seq_no and primary term that now guard the document */
+    onWritten?: (ref: T, at: { seqNo: number; primaryTerm: number }) => void;
+  } = {},
 ): Promise<BulkRefusal<T>[]> {
   const refused: BulkRefusal<T>[] = [];
+  // `refresh: wait_for` waits only for the items that wrote: a create answered 409 (a retry of a first try whose
+  // answer was lost) may name a document not yet searchable, so those indices are refreshed before returning.
+  const unseen = new Set<string>();
   let pending = ops;
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (isStopping() && attempt > 0) throw new Error("stopping with writes not acknowledged");
@@ -100,7 +112,8 @@ export async function bulkWrite<T>(
       body.push({ [o.op]: meta });
       if (o.op !== "delete") body.push(o.doc);
     }
-    let items: Array<Record<string, { status: number; error?: { type?: string; reason?: string } }>>;
+    type Item = { status: number; _seq_no?: number; _primary_term?: number; error?: { type?: string; reason?: string } };
+    let items: Array<Record<string, Item>>;
     try {
       const res = await client.bulk({ operations: body, refresh: opts.refresh || undefined });
       items = res.items as typeof items;
@@ -129,6 +142,9 @@ export async function bulkWrite<T>(
       const o = pending[i]!;
       const r = Object.values(item)[0]!;
       const outcome = itemOutcome(o, r.status, r.error?.type);
+      if (outcome === "done" && r.status === 409 && o.op === "create") unseen.add(o.index);
+      if (r.status < 300 && r._seq_no !== undefined)
+        opts.onWritten?.(o.ref, { seqNo: r._seq_no, primaryTerm: r._primary_term! });
       if (outcome === "retry") {
         retry.push(o);
         why ??= `${r.status} ${r.error?.type ?? ""}`;
@@ -145,6 +161,10 @@ export async function bulkWrite<T>(
       await opts.onRetry?.();
     }
     pending = retry;
+  }
+  if (opts.refresh === "wait_for" && unseen.size > 0) {
+    const index = [...unseen];
+    await withRetry(`refresh of ${index.join(",")}`, () => client.indices.refresh({ index }), opts.retryMaxMs, opts.onRetry);
   }
   return refused;
 }
