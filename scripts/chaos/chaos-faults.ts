@@ -124,7 +124,7 @@ const health = (cfg: Config) => pipelineHealth(cfg, { timeoutMs: 5000 });
 const committed = (h: Awaited<ReturnType<typeof health>>) =>
   Object.values(h.sample.committed).reduce((s, n) => s + n, 0);
 const lagOf = (h: Awaited<ReturnType<typeof health>>, bolt?: BoltName) =>
-  h.bolts.filter((b) => !bolt || b.bolt === bolt).reduce((s, b) => s + Math.max(0, b.lag), 0);
+  h.bolts.filter((b) => !bolt || b.bolt === bolt).reduce((s, b) => s + Math.max(0, b.lag ?? 0), 0);
 
 /** Inject one fault once records are in flight; then the time until the committed offsets move again (or the
  * fault's own measure). */

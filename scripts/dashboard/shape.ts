@@ -129,7 +129,7 @@ export const publicReason = (r: string) =>
     .slice(0, 80);
 
 /** The health as the browser may see it: figures and states, no error text, no internal names; per bolt its dead
- * letters (when known) and the newest one's time and reason. */
+ * letters (when known) and the newest one's time and reason; a lag not read is null with `unknown`, its public why. */
 export function publicHealth(h: Health) {
   const letters = new Map(h.deadLetterBolts?.bolts.map((b) => [b.bolt, b]));
   return {
@@ -138,7 +138,8 @@ export function publicHealth(h: Health) {
       const d = letters.get(b.bolt);
       const dead = h.deadLetterBolts ? { dead: d?.count ?? 0 } : {};
       const newest = d ? { deadAt: d.newestAt, deadReason: publicReason(d.newestReason) } : {};
-      return { bolt: b.bolt, lag: b.lag, rate: b.rate, lost: b.lost, ...dead, ...newest };
+      const unknown = b.lag === null ? { unknown: b.unknown?.why ?? "not read" } : {};
+      return { bolt: b.bolt, lag: b.lag, rate: b.rate, lost: b.lost, ...unknown, ...dead, ...newest };
     }),
     deadLetters: h.deadLetters,
     kafka: { ok: h.kafka.ok, brokers: h.kafka.brokers, expected: h.kafka.expected, controller: h.kafka.controller },

@@ -3,10 +3,13 @@
 // committed offsets between two samples), the dead letters (sum of the dead-letter topic's end offsets; with a
 // tally, per bolt with the newest reason: dead-letters.ts reads what is new), and the clusters' health
 // (Elasticsearch _cluster/health; Kafka brokers registered and the active controller).
-// Every probe is bounded (about 1.5 s; the dead letters' read 8 s) so a cluster that is down makes the answer say
-// so, never hang. Reads: Kafka offsets, the dead-letter topic when asked (no index). Env: KAFKA_BROKERS, ES_NODES
+// Every probe is bounded (1.5 s by default; the dead letters' read 8 s) so a cluster that is down makes the answer
+// say so, never hang. Reads: Kafka offsets, the dead-letter topic when asked (no index). Env: KAFKA_BROKERS, ES_NODES
 // (+ credentials), BTC_NAMESPACE.
-// Run: `bun scripts/health/pipeline-health.ts` prints the JSON (two samples 1 s apart for the rates).
+// A read that fails or does not answer in time leaves that figure unknown (null, with the reason), never 0, and
+// every bolt always has its entry.
+// Run: `bun scripts/health/pipeline-health.ts` prints the JSON (two samples 1 s apart for the rates); `--lag` prints
+// the total lag, or `unknown (<why>)` and exits 1 (make replay waits for 0).
 
 import type { Client } from "@elastic/elasticsearch";
 import type { Admin } from "kafkajs";
@@ -44,22 +47,28 @@ export const groupOf = (cfg: Pick<Config, "namespace">, bolt: string) =>
 /** Offsets per "topic/partition". */
 export type Offsets = Record<string, number>;
 export type Sample = { at: number; committed: Record<string, number> };
+/** Why a figure is unknown: `why` is safe to show anyone (no address, no internal name), `detail` is for operators. */
+export type Unknown = { why: string; detail?: string };
 export type BoltHealth = {
   bolt: string;
   group: string;
   topics: string[];
-  lag: number;
+  /** null: unknown (see `unknown`), never 0 for what could not be read */
+  lag: number | null;
   rate: number | null;
-  /** records deleted (retention) before this group read them: log start above its committed offset */
-  lost: number;
+  /** records deleted (retention) before this group read them: log start above its committed offset; null: unknown */
+  lost: number | null;
+  unknown?: Unknown;
 };
 export type Health = {
   at: number;
+  /** always one per bolt of BOLTS, in that order */
   bolts: BoltHealth[];
   deadLetters: number | null;
   /** per bolt, when a tally was given (null otherwise, or when Kafka did not answer) */
   deadLetterBolts: DeadLetterSummary | null;
-  kafka: { ok: boolean; brokers: number; expected: number; controller: number | null; error?: string };
+  /** brokers and controller null: not known (Kafka did not answer; `error` says why) */
+  kafka: { ok: boolean; brokers: number | null; expected: number; controller: number | null; error?: string };
   es: {
     ok: boolean;
     status?: string;
@@ -95,51 +104,126 @@ export function rateOf(prev: Sample | undefined, cur: Sample, group: string): nu
   return Math.max(0, ((b - a) * 1000) / (cur.at - prev.at));
 }
 
-const within = <T>(ms: number, p: Promise<T>, what: string) =>
-  Promise.race([p, sleep(ms).then(() => Promise.reject(new Error(`${what}: no answer within ${ms} ms`)))]);
+/** A read that answered, or why it did not. */
+export type Read<T> = { ok: true; value: T } | { ok: false; unknown: Unknown };
+export type TopicOffsets = { ends: Offsets; starts: Offsets };
 
-async function offsetsOf(admin: Admin, topic: string): Promise<{ ends: Offsets; starts: Offsets }> {
+/** A group's lag and losses from what could be read: unknown, with the reason, as soon as one part is missing (its
+ * committed offsets, a topic's offsets, an empty answer, a committed partition without an end offset). */
+export function groupFigures(
+  committed: Read<Offsets>,
+  topics: string[],
+  offsets: Record<string, Read<TopicOffsets>>,
+): { lag: number | null; lost: number | null; unknown?: Unknown } {
+  const unknown = (u: Unknown) => ({ lag: null, lost: null, unknown: u });
+  if (!committed.ok) return unknown(committed.unknown);
   const ends: Offsets = {};
   const starts: Offsets = {};
-  for (const p of await admin.fetchTopicOffsets(topic).catch(() => [])) {
+  for (const t of topics) {
+    const o = offsets[t];
+    if (!o) return unknown({ why: "a topic's offsets were not read", detail: t });
+    if (!o.ok) return unknown(o.unknown);
+    if (Object.keys(o.value.ends).length === 0) return unknown({ why: "Kafka gave no end offsets", detail: t });
+    Object.assign(ends, o.value.ends);
+    Object.assign(starts, o.value.starts);
+  }
+  const orphan = Object.keys(committed.value).find((tp) => ends[tp] === undefined);
+  if (orphan) return unknown({ why: "no end offset for a partition the group committed", detail: orphan });
+  return { lag: lagOf(ends, committed.value), lost: lostOf(starts, committed.value) };
+}
+
+/** The total lag, or "unknown (<bolt>: <why>)" when one bolt's is (make replay waits for "0"). */
+export function lagSummary(h: Pick<Health, "bolts">): string {
+  const u = h.bolts.find((b) => b.lag === null);
+  if (u || h.bolts.length < BOLTS.length)
+    return `unknown (${u ? `${u.bolt}: ${unknownText(u.unknown ?? { why: "not read" })}` : "a bolt is missing"})`;
+  return String(h.bolts.reduce((s, b) => s + (b.lag ?? 0), 0));
+}
+
+const within = <T>(ms: number, p: Promise<T>) =>
+  Promise.race([p, sleep(ms).then(() => Promise.reject(new TimeoutError(ms)))]);
+class TimeoutError extends Error {
+  constructor(readonly ms: number) {
+    super(`no answer within ${ms} ms`);
+  }
+}
+/** Bound a read and keep its failure as a reason: `what` names what was not read (public), the error is the detail. */
+const settle = <T>(ms: number, p: Promise<T>, what: string): Promise<Read<T>> =>
+  within(ms, p).then(
+    (value) => ({ ok: true as const, value }),
+    (e) => ({
+      ok: false as const,
+      unknown:
+        e instanceof TimeoutError
+          ? { why: `no answer from Kafka within ${e.ms} ms (${what})` }
+          : { why: `${what} could not be read`, detail: (e as Error).message },
+    }),
+  );
+
+async function offsetsOf(admin: Admin, topic: string): Promise<TopicOffsets> {
+  const ends: Offsets = {};
+  const starts: Offsets = {};
+  for (const p of await admin.fetchTopicOffsets(topic)) {
     ends[`${topic}/${p.partition}`] = Number(p.high);
     starts[`${topic}/${p.partition}`] = Number(p.low);
   }
   return { ends, starts };
 }
 
-async function groupOffsets(admin: Admin, cfg: Config, bolt: string) {
+async function groupOffsets(admin: Admin, cfg: Config, bolt: string, ms: number) {
   const group = groupOf(cfg, bolt);
-  const committed: Offsets = {};
-  const got = await admin.fetchOffsets({ groupId: group }).catch(() => []);
-  for (const t of got) for (const p of t.partitions) committed[`${t.topic}/${p.partition}`] = Number(p.offset);
-  const topics = [...new Set([...(defaultTopics(cfg)[bolt] ?? []), ...got.map((t) => t.topic)])].sort();
-  const all = await Promise.all(topics.map((t) => offsetsOf(admin, t)));
-  const ends: Offsets = Object.assign({}, ...all.map((o) => o.ends));
-  const starts: Offsets = Object.assign({}, ...all.map((o) => o.starts));
-  const sum = Object.values(committed).reduce((s, o) => s + Math.max(0, o), 0);
-  return { group, topics, lag: lagOf(ends, committed), lost: lostOf(starts, committed), sum };
+  const got = await settle(ms, admin.fetchOffsets({ groupId: group }), "committed offsets");
+  const committed: Read<Offsets> = got.ok ? { ok: true, value: {} } : got;
+  if (got.ok && committed.ok)
+    for (const t of got.value)
+      for (const p of t.partitions) committed.value[`${t.topic}/${p.partition}`] = Number(p.offset);
+  const read = got.ok ? got.value.map((t) => t.topic) : [];
+  const topics = [...new Set([...(defaultTopics(cfg)[bolt] ?? []), ...read])].sort();
+  const offsets = got.ok
+    ? Object.fromEntries(
+        await Promise.all(topics.map(async (t) => [t, await settle(ms, offsetsOf(admin, t), "end offsets")] as const)),
+      )
+    : {};
+  const sum = committed.ok ? Object.values(committed.value).reduce((s, o) => s + Math.max(0, o), 0) : undefined;
+  return { bolt, group, topics, ...groupFigures(committed, topics, offsets), sum };
 }
 
-async function kafkaPart(cfg: Config, admin: Admin, prev?: Sample) {
-  const cluster = await admin.describeCluster();
-  const groups = await Promise.all(BOLTS.map((b) => groupOffsets(admin, cfg, b)));
-  const sample: Sample = { at: Date.now(), committed: Object.fromEntries(groups.map((g) => [g.group, g.sum])) };
+async function kafkaPart(cfg: Config, admin: Admin, ms: number, prev?: Sample) {
   const dlqTopic = topicsOf(cfg).deadLetters;
+  const [cluster, groups, dlqOffsets] = await Promise.all([
+    settle(ms, admin.describeCluster(), "the cluster"),
+    Promise.all(BOLTS.map((b) => groupOffsets(admin, cfg, b, ms))),
+    settle(ms, offsetsOf(admin, dlqTopic), "dead-letter offsets"),
+  ]);
+  const known = groups.filter((g) => g.sum !== undefined).map((g) => [g.group, g.sum!]);
+  const sample: Sample = { at: Date.now(), committed: Object.fromEntries(known) };
+  const bolts: BoltHealth[] = groups.map(({ sum: _s, ...g }) => ({ ...g, rate: rateOf(prev, sample, g.group) }));
   const byPartition = (o: Offsets) =>
     Object.fromEntries(Object.entries(o).map(([tp, n]) => [tp.slice(dlqTopic.length + 1), n]));
-  const dlqOffsets = await offsetsOf(admin, dlqTopic);
-  const dlq = Object.values(dlqOffsets.ends).reduce((s, o) => s + o, 0);
-  const bolts = groups.map((g, i) => ({ bolt: BOLTS[i]!, ...g, rate: rateOf(prev, sample, g.group) }));
-  return {
-    cluster,
-    bolts,
-    sample,
-    dlq,
-    dlqStarts: byPartition(dlqOffsets.starts),
-    dlqEnds: byPartition(dlqOffsets.ends),
-  };
+  const dlq = dlqOffsets.ok
+    ? {
+        total: Object.values(dlqOffsets.value.ends).reduce((s, o) => s + o, 0),
+        starts: byPartition(dlqOffsets.value.starts),
+        ends: byPartition(dlqOffsets.value.ends),
+      }
+    : null;
+  return { cluster, bolts, sample, dlq };
 }
+
+/** An unknown's text for operators: why, and the detail when there is one. */
+export const unknownText = (u: Unknown) => `${u.why}${u.detail ? `; ${u.detail}` : ""}`;
+
+/** Every bolt's line when Kafka could not be asked at all. */
+const unknownBolts = (cfg: Config, u: Unknown): BoltHealth[] =>
+  BOLTS.map((bolt) => ({
+    bolt,
+    group: groupOf(cfg, bolt),
+    topics: defaultTopics(cfg)[bolt] ?? [],
+    lag: null,
+    rate: null,
+    lost: null,
+    unknown: u,
+  }));
 
 async function esPart(es: Client): Promise<Health["es"]> {
   try {
@@ -159,7 +243,8 @@ async function esPart(es: Client): Promise<Health["es"]> {
 
 /** One probe. Pass the previous answer's `sample` for rates; `admin`/`es` to reuse connections (the dashboard);
  * `deadLetters` for the dead letters per bolt: its tally is brought up to date (replaced) by reading what is new, as
- * `reader` (make status: "status", the dashboard: "dashboard"; its consumer group btc-<reader>-dead-letters). */
+ * `reader` (make status: "status", the dashboard: "dashboard"; its consumer group btc-<reader>-dead-letters).
+ * Each read is bounded by `timeoutMs`; what did not answer is unknown, with the reason, never 0 or left out. */
 export async function pipelineHealth(
   cfg: Config,
   opts: {
@@ -170,56 +255,67 @@ export async function pipelineHealth(
     deadLetters?: { reader: string; tally: Tally };
   } = {},
 ): Promise<Health> {
+  const ms = opts.timeoutMs ?? 1500;
   const own = !opts.admin;
   const admin = opts.admin ?? kafkaClient(cfg, "pipeline-health").admin({ retry: { retries: 0 } });
   const esP = esPart(opts.es ?? esClient(cfg));
   const expected = cfg.kafka.brokers.length;
-  let kafka: Health["kafka"];
-  let k: Awaited<ReturnType<typeof kafkaPart>> | undefined;
-  try {
-    const probe = async () => {
-      if (own) await admin.connect();
-      return kafkaPart(cfg, admin, opts.previous);
-    };
-    k = await within(opts.timeoutMs ?? 1500, probe(), "kafka");
-    const controller = k.cluster.controller;
-    const ok = controller !== null && controller >= 0 && k.cluster.brokers.length >= expected;
-    kafka = { ok, brokers: k.cluster.brokers.length, expected, controller };
-  } catch (e) {
-    kafka = { ok: false, brokers: 0, expected, controller: null, error: (e as Error).message };
-  } finally {
-    if (own) void admin.disconnect().catch(() => {});
-  }
-  const bolts = k?.bolts.map(({ sum: _s, ...b }) => b) ?? [];
+  const connected: Read<unknown> = own ? await settle(ms, admin.connect(), "a connection") : { ok: true, value: 0 };
+  const k = connected.ok
+    ? await kafkaPart(cfg, admin, ms, opts.previous).catch((e: Error) => ({ ok: false as const, error: e }))
+    : undefined;
+  if (own) void admin.disconnect().catch(() => {});
+  const part = k && !("error" in k) ? k : undefined;
+  const failed: Unknown | undefined = !connected.ok
+    ? connected.unknown
+    : part
+      ? part.cluster.ok
+        ? undefined
+        : part.cluster.unknown
+      : { why: "Kafka could not be asked", detail: k && "error" in k ? k.error.message : undefined };
+  const bolts = part?.bolts ?? unknownBolts(cfg, failed!);
+  const c = part?.cluster.ok ? part.cluster.value : undefined;
+  const kafka: Health["kafka"] = c
+    ? {
+        ok: c.controller !== null && c.controller >= 0 && c.brokers.length >= expected,
+        brokers: c.brokers.length,
+        expected,
+        controller: c.controller,
+      }
+    : { ok: false, brokers: null, expected, controller: null, error: unknownText(failed!) };
   const dl = opts.deadLetters;
-  if (dl && k) {
+  const dlq = part?.dlq;
+  if (dl && dlq) {
     const kafkaDl = kafkaClient(cfg, "pipeline-health-dead-letters");
-    dl.tally = await updateTally(kafkaDl, cfg, dl.reader, dl.tally, k.dlqStarts, k.dlqEnds).catch(() => dl.tally);
+    dl.tally = await updateTally(kafkaDl, cfg, dl.reader, dl.tally, dlq.starts, dlq.ends).catch(() => dl.tally);
   }
   return {
     at: Date.now(),
     bolts,
-    deadLetters: k?.dlq ?? null,
-    deadLetterBolts: dl && k ? summaryOf(dl.tally, k.dlqEnds) : null,
+    deadLetters: dlq?.total ?? null,
+    deadLetterBolts: dl && dlq ? summaryOf(dl.tally, dlq.ends) : null,
     kafka,
     es: await esP,
-    sample: k?.sample ?? { at: Date.now(), committed: {} },
+    sample: part?.sample ?? { at: Date.now(), committed: {} },
   };
 }
 
 async function main() {
   const cfg = configOrExit();
-  const admin = kafkaClient(cfg, "pipeline-health").admin({ retry: { retries: 0 } });
-  await admin.connect();
-  const first = await pipelineHealth(cfg, { admin });
+  if (process.argv.includes("--lag")) {
+    // make replay: the total lag, or unknown with the reason (exit 1), never 0 for what was not read
+    const total = lagSummary(await pipelineHealth(cfg, { timeoutMs: 5000 }));
+    console.log(total);
+    process.exit(/^\d+$/.test(total) ? 0 : 1);
+  }
+  const first = await pipelineHealth(cfg, { timeoutMs: 5000 });
   await sleep(1000);
   const file = tallyFile(cfg, "status");
   const deadLetters = { reader: "status", tally: loadTally(file, topicsOf(cfg).deadLetters) };
-  const h = await pipelineHealth(cfg, { admin, previous: first.sample, deadLetters });
+  const h = await pipelineHealth(cfg, { previous: first.sample, deadLetters, timeoutMs: 5000 });
   saveTally(file, deadLetters.tally);
-  await admin.disconnect();
   console.log(JSON.stringify(h, null, 2));
-  process.exit(h.kafka.ok && h.es.ok ? 0 : 1);
+  process.exit(h.kafka.ok && h.es.ok && h.bolts.every((b) => b.lag !== null) ? 0 : 1);
 }
 
 if (import.meta.main) main().catch(fatal);

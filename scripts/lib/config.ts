@@ -52,7 +52,13 @@ export function loadConfig(env: Env = process.env) {
   const full = profile === "full";
   const ns = str(env, "BTC_NAMESPACE", "");
   if (!/^[a-z0-9-]*$/.test(ns)) throw new ConfigError(`BTC_NAMESPACE=${ns}: only a-z, 0-9 and - are allowed`);
-  const groupSuffix = str(env, "BOLT_GROUP_SUFFIX", "");
+  const standby = standbyOf(env);
+  // ES_TARGET=standby: this program writes to (and reads) the standby cluster, in the standby's consumer groups
+  const target = str(env, "ES_TARGET", "primary");
+  if (target !== "primary" && target !== "standby")
+    throw new ConfigError(`ES_TARGET=${target}: expected primary or standby`);
+  const onStandby = target === "standby";
+  const groupSuffix = str(env, "BOLT_GROUP_SUFFIX", onStandby ? STANDBY_GROUP_SUFFIX : "");
   if (!/^[a-z0-9-]*$/.test(groupSuffix))
     throw new ConfigError(`BOLT_GROUP_SUFFIX=${groupSuffix}: only a-z, 0-9 and - are allowed`);
   const replication = int(env, "TOPIC_REPLICATION", full ? 3 : 1, 1);
@@ -88,17 +94,19 @@ export function loadConfig(env: Env = process.env) {
         : undefined,
     },
     es: {
-      nodes: list(
-        env,
-        "ES_NODES",
-        nodes.map((n) => `${sec.secure ? "https" : "http"}://${hostOf(n)}:${9199 + n}`),
-      ),
+      nodes: onStandby
+        ? standby.nodes
+        : list(
+            env,
+            "ES_NODES",
+            nodes.map((n) => `${sec.secure ? "https" : "http"}://${hostOf(n)}:${9199 + n}`),
+          ),
       username: sec.esUser,
       password: env.ES_PASSWORD || (sec.esUser && sec.secure ? secretOf(sec.secrets, "es", sec.esUser) : undefined),
       apiKey: env.ES_API_KEY || undefined,
       caCert: env.ES_CA_CERT || (sec.secure ? join(sec.secrets, "ca.crt") : undefined),
       shards: int(env, "INDEX_SHARDS", 3, 1),
-      replicas: int(env, "INDEX_REPLICAS", full ? 2 : 0, 0),
+      replicas: onStandby ? standby.replicas : int(env, "INDEX_REPLICAS", full ? 2 : 0, 0),
       requestTimeoutMs: int(env, "ES_REQUEST_TIMEOUT_MS", 30_000, 100),
     },
     bolt: {
@@ -114,6 +122,9 @@ export function loadConfig(env: Env = process.env) {
     },
     /** where the producers leave their sources' health for make status (per namespace) */
     healthDir: join(str(env, "BTC_VAR", join(PROJECT_ROOT, "var")), "run", "health", ns || "default"),
+    /** the standby Elasticsearch cluster (scripts/standby/, the dashboard's failover) and which one this program uses */
+    standby,
+    esTarget: target as "primary" | "standby",
     kibanaUrl: env.KIBANA_URL || undefined,
     /** make kibana-import's own login to Kibana (never the Elasticsearch credentials), CA, and plain-http consent */
     kibana: {
@@ -133,6 +144,7 @@ export function loadConfig(env: Env = process.env) {
     simBlockSeconds: num(env, "SIM_BLOCK_SECONDS", 600),
     producers: producersOf(env),
     rebuild: rebuildOf(env, ns),
+    backup: backupOf(env),
     /** BTC_SECURE=1: TLS and authentication everywhere; `identity` is who this program is (its users' name) */
     secure: sec.secure,
     secrets: sec.secrets,
@@ -143,7 +155,7 @@ export function loadConfig(env: Env = process.env) {
 
 /** Who a program is, from its script (scripts/bolts/prices.ts: bolt-prices); undefined for other scripts. */
 export function identityOfScript(path: string): string | undefined {
-  const m = path.match(/scripts\/(bolts|producers|dashboard|setup|tools)\/([a-z-]+)\.ts$/);
+  const m = path.match(/scripts\/(bolts|producers|dashboard|setup|tools|health)\/([a-z-]+)\.ts$/);
   if (!m) return undefined;
   const [, dir, name] = m;
   if (dir === "bolts") return `bolt-${name}`;
@@ -220,9 +232,39 @@ function producersOf(env: Env) {
     blockFetchRetries: int(env, "BLOCK_FETCH_RETRIES", 3, 0),
     blockFetchTimeoutMs: int(env, "BLOCK_FETCH_TIMEOUT_MS", 10_000, 100),
     rawblockMaxBytes: int(env, "RAWBLOCK_MAX_BYTES", 30_000_000, 1000),
+    blockRetryMaxMs: int(env, "BLOCK_RETRY_MAX_MS", 300_000, 100),
+    blockTipCheckMs: int(env, "BLOCK_TIP_CHECK_MS", 60_000, 1000),
     bufferMax: int(env, "PRODUCER_BUFFER_MAX", 100_000, 1),
     bufferMaxBytes: int(env, "PRODUCER_BUFFER_MAX_MB", 64, 1) * 1_048_576,
     batchMax: int(env, "PRODUCER_BATCH_MAX", 500, 1),
+  };
+}
+
+/** The standby bolts' consumer groups: each bolt's group with this suffix (BOLT_GROUP_SUFFIX under ES_TARGET=standby). */
+export const STANDBY_GROUP_SUFFIX = "-standby";
+
+/** The standby Elasticsearch cluster (bin/es-node standby N, standby:bolt-*-standby) and the dashboard's failover. */
+function standbyOf(env: Env) {
+  const flag = str(env, "ES_STANDBY", "0");
+  if (flag !== "0" && flag !== "1") throw new ConfigError(`ES_STANDBY=${flag}: expected 0 or 1`);
+  const nodesN = int(env, "ES_STANDBY_NODES_N", 1, 1);
+  if (nodesN !== 1 && nodesN !== 3) throw new ConfigError(`ES_STANDBY_NODES_N=${nodesN}: expected 1 or 3`);
+  const httpPort = int(env, "ES_STANDBY_HTTP_PORT", 9210, 1);
+  const ports = Array.from({ length: nodesN }, (_, i) => httpPort + i);
+  return {
+    enabled: flag === "1",
+    nodesN,
+    nodes: list(
+      env,
+      "ES_STANDBY_NODES",
+      ports.map((p) => `http://127.0.0.1:${p}`),
+    ),
+    replicas: int(env, "ES_STANDBY_REPLICAS", Math.min(2, nodesN - 1), 0),
+    /** the dashboard serves from the standby once the primary has not answered for this long */
+    failoverAfterMs: int(env, "FAILOVER_AFTER_MS", 3000, 100),
+    /** and back from the primary once it has answered, at most FAILBACK_BEHIND_S behind Kafka, for this long */
+    failbackAfterMs: int(env, "FAILBACK_AFTER_MS", 10_000, 0),
+    failbackBehindS: int(env, "FAILBACK_BEHIND_S", 5, 0),
   };
 }
 
@@ -237,6 +279,19 @@ function rebuildOf(env: Env, ns: string) {
     allowLoss: str(env, "REBUILD_ALLOW_LOSS", "no") === "yes",
     dropOld: str(env, "REBUILD_DROP_OLD", "no") === "yes",
     liveBolts: liveBolts as "supervisord" | "none",
+  };
+}
+
+/** make snapshot, make restore and the scheduled snapshots (scripts/backup/): the repository, the schedule (cron,
+ * 6 fields with seconds) and how many snapshots it keeps, the restore's consent, snapshot and loss allowed. */
+function backupOf(env: Env) {
+  return {
+    repo: str(env, "SNAPSHOT_REPO", "btc-backups"),
+    schedule: str(env, "SNAPSHOT_SCHEDULE", "0 15 * * * *"),
+    keep: int(env, "SNAPSHOT_KEEP", 48, 1),
+    restoreConfirm: str(env, "RESTORE_CONFIRM", "no") === "yes",
+    restoreSnapshot: env.RESTORE_SNAPSHOT || undefined,
+    restoreAllowLoss: str(env, "RESTORE_ALLOW_LOSS", "no") === "yes",
   };
 }
 
@@ -266,6 +321,12 @@ export function indicesOf(cfg: Pick<Config, "namespace"> & { indexGeneration?: n
     rawBlocks: `${p}btc-raw-blocks${g}`,
     rawTransactions: `${p}btc-raw-transactions${g}`,
   };
+}
+
+/** The configuration of the same environment aimed at the standby cluster (ES_TARGET=standby: its nodes, replicas
+ * and consumer groups), for the setup, make status and the dashboard. */
+export function standbyConfigOf(env: Env = process.env): Config {
+  return loadConfig({ ...env, ES_TARGET: "standby" });
 }
 
 /** The configuration, or exit 1 with a message that says which variable to fix. */

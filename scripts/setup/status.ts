@@ -2,7 +2,8 @@
 // - every supervisord program and its state;
 // - Kafka: brokers, the KRaft quorum (leader, voters, follower lag), offline and under-replicated partitions;
 // - Elasticsearch: the facts of GET _cluster/health (status, nodes, active and unassigned shards) and the indices;
-// - the pipeline: per bolt its consumer lag and rate, STUCK when it has lag and made no progress in 3 s, LOST
+// - the pipeline (health/pipeline-report.ts): per bolt its consumer lag and rate (or UNKNOWN with the reason: never
+//   0 for what Kafka did not answer), STUCK when it has lag and made no progress in 3 s, LOST
 //   when Kafka deleted records before it read them, the dead letters per bolt with the newest reason (read from the
 //   dead-letter topic, only what is new since the last run: var/run/health/<ns>/dead-letters-status.json), and what
 //   waits for a price, since when;
@@ -15,6 +16,7 @@ import { join } from "node:path";
 import { $ } from "zx";
 import { deadLetterLines, loadTally, saveTally, tallyFile } from "../health/dead-letters.ts";
 import { pipelineHealth } from "../health/pipeline-health.ts";
+import { boltLines, STUCK_WINDOW_MS, waitingForPrice, waitingLines } from "../health/pipeline-report.ts";
 import { type Config, configOrExit, indicesOf, PROJECT_ROOT, topicsOf } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 import { kafkaClient } from "../lib/kafka.ts";
@@ -116,8 +118,6 @@ async function esPart(cfg: Config): Promise<boolean> {
   }
 }
 
-const STUCK_WINDOW_MS = 3000;
-
 /** The sources as the producers last saw them (var/run/health/<namespace>/producer-*.json). */
 function sourcesPart(cfg: Config): boolean {
   console.log("== Sources");
@@ -147,43 +147,13 @@ async function pipelinePart(cfg: Config): Promise<boolean> {
     const deadLetters = { reader: "status", tally: loadTally(file, topicsOf(cfg).deadLetters) };
     const p = await pipelineHealth(cfg, { timeoutMs: 5000, previous: first.sample, deadLetters });
     saveTally(file, deadLetters.tally);
-    for (const b of p.bolts) {
-      console.log(
-        `  ${b.bolt.padEnd(14)} lag ${String(b.lag).padStart(8)}  ${b.rate === null ? "-" : b.rate.toFixed(1)} msg/s  (group ${b.group})`,
-      );
-      if (b.lag > 0 && b.rate === 0)
-        console.log(`    STUCK: ${b.lag} records waiting and no progress in ${STUCK_WINDOW_MS / 1000} s (see its log)`);
-      if (b.lost > 0)
-        console.log(`    LOST: ${b.lost} records deleted by Kafka's retention before this bolt read them`);
-    }
+    const bolts = boltLines(p);
+    for (const l of bolts.lines) console.log(l);
     for (const l of deadLetterLines(p.deadLetters, p.deadLetterBolts)) console.log(l);
-    const es = esClient(cfg);
-    const ix = indicesOf(cfg);
     // Valued in the rollups once the price stream has passed them: what waits is counted there.
-    for (const [what, index, time] of [
-      ["transactions", ix.volume, "hour"],
-      ["blocks", ix.miner, "start"],
-    ] as const) {
-      const r = await es.search({
-        index,
-        size: 0,
-        query: {
-          bool: {
-            filter: [
-              { range: { pending_count: { gt: 0 } } },
-              ...(index === ix.miner ? [{ term: { period: "day" } }] : []),
-            ],
-          },
-        },
-        aggs: { n: { sum: { field: "pending_count" } }, since: { min: { field: time } } },
-      });
-      const n = (r.aggregations?.n as { value?: number } | undefined)?.value ?? 0;
-      const since = (r.aggregations?.since as { value_as_string?: string } | undefined)?.value_as_string;
-      console.log(
-        `  ${what} waiting for a price: ${n}${n > 0 && since ? ` (the oldest in the period of ${since})` : ""}`,
-      );
-    }
-    return true;
+    const waiting = waitingLines(await waitingForPrice(cfg, esClient(cfg)), p);
+    for (const l of waiting.lines) console.log(l);
+    return bolts.ok && waiting.ok && p.deadLetters !== null;
   } catch (e) {
     console.log(`  unavailable: ${(e as Error).message}`);
     return false;

@@ -152,7 +152,9 @@ export function renderHealth(h) {
     "health-kafka",
     k.ok
       ? `Kafka: ${k.brokers}/${k.expected} brokers, controller ${k.controller}`
-      : `Kafka: DOWN (${k.brokers}/${k.expected} brokers)`,
+      : k.brokers === null
+        ? `Kafka: NOT ANSWERING (brokers unknown of ${k.expected})`
+        : `Kafka: DOWN (${k.brokers}/${k.expected} brokers)`,
   );
   $("health-kafka").className = k.ok ? "" : "bad";
   setText("health-dlq", `Dead letters: ${h.deadLetters === null ? "unknown" : intFmt.format(h.deadLetters)}`);
@@ -160,9 +162,9 @@ export function renderHealth(h) {
     "health-bolts",
     h.bolts.map((b) => [
       b.lost > 0 ? `${b.bolt} (LOST ${intFmt.format(b.lost)}: deleted before read)` : b.bolt,
-      intFmt.format(b.lag),
+      b.lag === null ? `unknown (${b.unknown})` : intFmt.format(b.lag),
       b.rate === null ? "–" : b.rate.toFixed(1),
-      b.dead === undefined ? "–" : intFmt.format(b.dead),
+      b.dead === undefined ? "unknown" : intFmt.format(b.dead),
       b.deadAt ? `${fmtSeconds(b.deadAt)}: ${b.deadReason}` : "",
     ]),
   );
