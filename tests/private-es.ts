@@ -13,13 +13,21 @@ import { ROOT } from "./cluster.ts";
 
 export type PrivateEs = {
   url: string;
-  /** the process group's leader (the launcher); signal() reaches every process of the group */
+  /** the process group's leader (a shell watching the node); signal() reaches every process of the group */
   pid: number;
   dir: string;
   signal: (sig: NodeJS.Signals) => void;
   /** stop the node (SIGTERM, then SIGKILL after 20 s), resume it first if frozen, and delete its folder */
   stop: () => Promise<void>;
 };
+
+/** `bash -c REAPER reaper <parent pid> <node command...>`: run the node; if the parent dies, stop the node
+ * (SIGTERM, then SIGKILL to the whole group after 20 s); exit when the node exits. */
+const REAPER = `p=$1; shift; "$@" & c=$!
+while kill -0 $c 2>/dev/null; do
+  if ! kill -0 $p 2>/dev/null; then kill -TERM $c; sleep 20; kill -KILL 0; fi
+  sleep 2
+done`;
 
 const ES_HOME = process.env.ES_HOME || join(ROOT, "var/opt/elasticsearch-8.19.21");
 
@@ -56,7 +64,7 @@ function chownTree(path: string, uid: number, gid: number): void {
 }
 
 /** Start a private node on `port` (HTTP) and wait until it answers green (at most `timeoutMs`). */
-export async function startPrivateEs(port: number, timeoutMs = 120_000): Promise<PrivateEs> {
+export async function startPrivateEs(port: number, timeoutMs = 300_000): Promise<PrivateEs> {
   const dir = join(ROOT, "var/private-es", `${port}-${Date.now().toString(36)}`);
   const conf = join(dir, "config");
   for (const d of ["data", "logs", "tmp", "config/jvm.options.d"]) mkdirSync(join(dir, d), { recursive: true });
@@ -65,21 +73,16 @@ export async function startPrivateEs(port: number, timeoutMs = 120_000): Promise
   const heap = process.env.PRIVATE_ES_HEAP || "384m";
   writeFileSync(join(conf, "jvm.options.d/heap.options"), `-Xms${heap}\n-Xmx${heap}\n`);
   writeFileSync(join(conf, "elasticsearch.yml"), privateEsYml(dir, port));
-  let cmd = ["setsid", join(ES_HOME, "bin/elasticsearch")];
+  let node = [join(ES_HOME, "bin/elasticsearch")];
   if (process.getuid?.() === 0) {
     const user = process.env.ES_USER || "btc";
     const ids = uidOf(user);
     if (!ids) throw new Error(`no user ${user} to run Elasticsearch (it refuses root): run make setup`);
     chownTree(dir, ids.uid, ids.gid);
-    cmd = [
-      "setsid",
-      "setpriv",
-      `--reuid=${user}`,
-      `--regid=${user}`,
-      "--init-groups",
-      join(ES_HOME, "bin/elasticsearch"),
-    ];
+    node = ["setpriv", `--reuid=${user}`, `--regid=${user}`, "--init-groups", ...node];
   }
+  // the group's leader is a small shell that stops the node when this process is gone (a test runner killed)
+  const cmd = ["setsid", "bash", "-c", REAPER, "reaper", String(process.pid), ...node];
   const javaHome =
     process.env.ES_JAVA_HOME ||
     Bun.spawnSync(["bash", "-c", 'dirname "$(dirname "$(readlink -f "$(command -v java)")")"'])
@@ -97,20 +100,27 @@ export async function startPrivateEs(port: number, timeoutMs = 120_000): Promise
       process.kill(-pid, sig);
     } catch {}
   };
+  const alive = () => {
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
   const stop = async () => {
     signal("SIGCONT");
-    signal("SIGTERM");
-    const killed = await Promise.race([proc.exited.then(() => false), Bun.sleep(20_000).then(() => true)]);
-    if (killed) signal("SIGKILL");
-    await Bun.sleep(500);
-    signal("SIGKILL"); // the server JVM, should the launcher have gone first
+    signal("SIGTERM"); // every process of the group: the shell, the launcher, the server JVM
+    for (const end = Date.now() + 20_000; alive() && Date.now() < end; ) await Bun.sleep(200);
+    signal("SIGKILL");
+    await proc.exited;
     rmSync(dir, { recursive: true, force: true });
   };
   const url = `http://127.0.0.1:${port}`;
   const until = Date.now() + timeoutMs;
   while (Date.now() < until) {
     if (proc.exitCode !== null) break;
-    const health = await fetch(`${url}/_cluster/health`, { signal: AbortSignal.timeout(2000) })
+    const health = await fetch(`${url}/_cluster/health`, { signal: AbortSignal.timeout(5000) })
       .then((r) => r.json() as Promise<{ status?: string }>)
       .catch(() => undefined);
     if (health?.status === "green") return { url, pid, dir, signal, stop };
