@@ -26,6 +26,9 @@ fi
 ES_HOME="${ES_HOME:-$ES_BASE/opt/elasticsearch-$ES_VERSION}"
 ES_DATA="$ES_BASE/data/$BTC_PROFILE"
 if [ "$BTC_PROFILE" = full ]; then KAFKA_PORTS="9092 9093 9094"; ES_NODES_N="1 2 3"; else KAFKA_PORTS="9092"; ES_NODES_N="1"; fi
+# Brokers that can be added to the running cluster (scripts/scale/, supervisord group kafka-grow): broker only, node
+# id PORT - 9091; the KRaft controllers stay the brokers of KAFKA_PORTS.
+KAFKA_GROW_PORTS="9095 9096 9097"
 export BTC_HOME BTC_PROFILE BTC_VAR BTC_DATA KAFKA_HOME ES_HOME ES_BASE ES_DATA
 # Secure mode (BTC_SECURE=1): TLS and authentication on both clusters, certificates and passwords in BTC_SECRETS.
 BTC_SECURE="${BTC_SECURE:-0}"
@@ -38,16 +41,37 @@ node_host() {
   IFS=', ' read -r -a hosts <<< "${BTC_NODE_HOSTS:-}"
   echo "${hosts[$(($1 - 1))]:-${hosts[0]:-127.0.0.1}}"
 }
+# java_args_file FILE ARG...: write ARG... into FILE (make it with mktemp: 0600), one quoted argument a line, for
+# `java @FILE`: a Java tool's arguments that hold a password never reach a command line (/proc/<pid>/cmdline is
+# readable by every local account). The main class goes in the file too; remove FILE after use.
+java_args_file() {
+  local f="$1" a; shift
+  for a in "$@"; do a="${a//\\/\\\\}"; printf '"%s"\n' "${a//\"/\\\"}"; done > "$f"
+}
+# is_loopback HOST: whether HOST is a loopback address (127.0.0.0/8, ::1), or a name every address of which is one
+# (localhost): addresses are checked, not names (127.evil.example is a name like any other).
+is_loopback() {
+  local a o1 o2 o3 o4 addrs
+  if [[ "$1" =~ ^([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})\.([0-9]{1,3})$ ]]; then
+    o1=${BASH_REMATCH[1]} o2=${BASH_REMATCH[2]} o3=${BASH_REMATCH[3]} o4=${BASH_REMATCH[4]}
+    [ "$((10#$o1))" = 127 ] && [ "$((10#$o2))" -le 255 ] && [ "$((10#$o3))" -le 255 ] && [ "$((10#$o4))" -le 255 ]
+    return
+  fi
+  case "$1" in ::1|0:0:0:0:0:0:0:1) return 0 ;; *:*|*[!A-Za-z0-9.-]*|"") return 1 ;; esac
+  addrs="$(getent ahosts "$1" 2>/dev/null | awk '{print $1}' | sort -u)" || return 1
+  [ -n "$addrs" ] || return 1
+  for a in $addrs; do case "$a" in ::1) ;; *:*) return 1 ;; *) is_loopback "$a" || return 1 ;; esac; done
+}
 # Nodes reachable from the network run only in secure mode.
 BTC_NODE_HOSTS="${BTC_NODE_HOSTS:-}"
 if [ "$BTC_SECURE" != 1 ]; then
   for h in ${BTC_NODE_HOSTS//,/ }; do
-    case "$h" in 127.*|localhost|::1) ;; *)
+    if is_loopback "$h"; then :; else
       echo "refusing to start: BTC_NODE_HOSTS has $h, not a loopback address, and secure mode is off, so Kafka and" >&2
       echo "Elasticsearch would be open to the network without TLS or passwords. Turn it on: BTC_SECURE=1 make setup" >&2
       echo "(a CA, certificates and passwords in $BTC_SECRETS), then BTC_SECURE=1 make up, or put BTC_SECURE=1 in .env." >&2
       echo "See README.md, 'Security and multi-host'." >&2
-      exit 1 ;;
-    esac
+      exit 1
+    fi
   done
 fi

@@ -5,7 +5,9 @@
 
 import { mkdirSync, openSync } from "node:fs";
 import type { Subprocess } from "bun";
-import { type Config, loadConfig } from "../scripts/lib/config.ts";
+import { type Config, indicesOf, loadConfig } from "../scripts/lib/config.ts";
+import { esClient } from "../scripts/lib/es.ts";
+import { writeRealm } from "../scripts/setup/secure-es.ts";
 import { ensureAcls } from "../scripts/setup/secure-kafka.ts";
 import { envOf, freshNamespace, ROOT } from "./cluster.ts";
 
@@ -16,11 +18,18 @@ export const SCRATCH = process.env.SECURE_TEST_SCRATCH ?? "";
 export const SECURE = process.env.BTC_SECURE === "1" && APP_NS !== "" && DATA_NS !== "" && SCRATCH !== "";
 export const NODE = "10.251.0.1";
 
-/** A fresh namespace (topics, indices) created by `setup`, with its ACLs. */
+/** A fresh namespace (topics, indices) created by `setup`, with its ACLs, and its Elasticsearch roles (literal per
+ * namespace: the node's realm files rewritten with this namespace added, as `make secure-sync` does, and reloaded). */
 export async function secureNamespace(name: string): Promise<Config> {
   const cfg = await freshNamespace(name, { BTC_IDENTITY: "setup" });
   await ensureAcls(cfg);
-  return cfg;
+  writeRealm(`${SCRATCH}/es/data/small/es-1/config`, cfg.secrets, cfg.namespace);
+  const bolt = esClient(as(cfg, "bolt-volume"));
+  const index = [{ names: [indicesOf(cfg).volume], privileges: ["write" as const] }];
+  for (const until = Date.now() + 30_000; ; await Bun.sleep(500)) {
+    if ((await bolt.security.hasPrivileges({ index })).has_all_requested) return cfg;
+    if (Date.now() > until) throw new Error(`the node did not reload its roles for ${cfg.namespace} within 30 s`);
+  }
 }
 
 /** The configuration of `identity` (its own user and password) in a namespace; `extra` overrides variables. */

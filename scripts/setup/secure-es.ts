@@ -2,9 +2,11 @@
 // role per program, scripts/setup/secure-spec.ts), users (bcrypt hashes of BTC_SECRETS/es/<user>) and users_roles.
 // bin/es-node writes them into each node's config folder at every start; a running node reloads them within
 // seconds, so `make secure-sync` after a password rotation needs no restart. Files 0600, owned like the folder.
-// usage: bun scripts/setup/secure-es.ts files <node config folder>    Env: BTC_SECRETS.
+// The roles name the indices of the namespaces served, literally: BTC_NAMESPACE, added to those of earlier runs
+// (kept in the folder's btc-namespaces.json), as the Kafka ACLs are added per namespace.
+// usage: bun scripts/setup/secure-es.ts files <node config folder>    Env: BTC_SECRETS, BTC_NAMESPACE.
 
-import { chownSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fatalOrUsage, toolArgs, UsageError } from "../lib/args.ts";
 import { configOrExit } from "../lib/config.ts";
@@ -16,8 +18,11 @@ export function bcryptOf(password: string): string {
 }
 
 /** The three files, as text: roles.yml (JSON is YAML), users, users_roles. */
-export function realmFiles(passwords: Record<string, string>): Record<"roles.yml" | "users" | "users_roles", string> {
-  const { roles, userRoles } = esRoles();
+export function realmFiles(
+  passwords: Record<string, string>,
+  namespaces: string[],
+): Record<"roles.yml" | "users" | "users_roles", string> {
+  const { roles, userRoles } = esRoles(namespaces);
   const header =
     "# Written by scripts/setup/secure-es.ts (bin/es-node, make secure-sync): edit secure-spec.ts instead.\n";
   const rolesYml = Object.entries(roles)
@@ -45,16 +50,30 @@ export function esPasswords(secrets: string): Record<string, string> {
   return out;
 }
 
-/** Write the realm's files into a node's config folder (atomically enough: each file in one write). */
-export function writeRealm(configDir: string, secrets: string): number {
+const NAMESPACES = "btc-namespaces.json";
+
+/** The namespaces a node's roles serve: those written before in `configDir`, and `namespace`; sorted. */
+export function namespacesOf(configDir: string, namespace: string): string[] {
+  const file = join(configDir, NAMESPACES);
+  const before: unknown = existsSync(file) ? JSON.parse(readFileSync(file, "utf8")) : [];
+  if (!Array.isArray(before) || !before.every((n) => typeof n === "string"))
+    throw new Error(`${file}: expected a JSON list of namespaces; delete it to start again from BTC_NAMESPACE`);
+  return [...new Set([...before, namespace])].sort();
+}
+
+/** Write the realm's files into a node's config folder (atomically enough: each file in one write), with roles for
+ * `namespace` and the namespaces served before; returns the users and namespaces written. */
+export function writeRealm(configDir: string, secrets: string, namespace: string) {
   const passwords = esPasswords(secrets);
+  const namespaces = namespacesOf(configDir, namespace);
   const owner = statSync(configDir);
-  for (const [name, text] of Object.entries(realmFiles(passwords))) {
+  const files = { ...realmFiles(passwords, namespaces), [NAMESPACES]: `${JSON.stringify(namespaces)}\n` };
+  for (const [name, text] of Object.entries(files)) {
     const file = join(configDir, name);
     writeFileSync(file, text, { mode: 0o600 });
     chownSync(file, owner.uid, owner.gid);
   }
-  return Object.keys(passwords).length;
+  return { users: Object.keys(passwords).length, namespaces };
 }
 
 async function main() {
@@ -62,8 +81,9 @@ async function main() {
   const [cmd, dir] = toolArgs(usage, {}, { positionals: 2 }).positionals;
   if (cmd !== "files" || !dir) throw new UsageError(`usage: ${usage}`);
   const cfg = configOrExit();
-  const n = writeRealm(dir, cfg.secrets);
-  console.log(`secure-es: ${n} users and ${Object.keys(esRoles().roles).length} roles written to ${dir}`);
+  const { users, namespaces } = writeRealm(dir, cfg.secrets, cfg.namespace);
+  const served = namespaces.map((n) => n || "(none)").join(", ");
+  console.log(`secure-es: ${users} users, roles for the namespaces ${served}, written to ${dir}`);
 }
 
 if (import.meta.main) main().catch(fatalOrUsage);

@@ -50,7 +50,7 @@ test("each bolt's ACLs are the topics its header names: reads In, writes the oth
 });
 
 test("roles: bolts write documents, never manage indices; the dashboard and Kibana's reader only read", () => {
-  const { roles, userRoles } = esRoles();
+  const { roles, userRoles } = esRoles([""]);
   for (const b of BOLT_NAMES) {
     const privileges = roles[`btc-bolt-${b}`]!.indices.flatMap((i) => i.privileges);
     expect(privileges).not.toContain("manage");
@@ -65,16 +65,48 @@ test("roles: bolts write documents, never manage indices; the dashboard and Kiba
     ).toBe(true);
   expect(userRoles["bolt-volume"]).toEqual(["btc-bolt-volume"]);
   // the generations behind the aliases (make rebuild writes them directly)
-  expect(roles["btc-bolt-volume"]!.indices[0]!.names).toEqual([
-    "btc-volume",
-    "*-btc-volume",
-    "btc-volume-g*",
-    "*-btc-volume-g*",
-  ]);
-  const files = realmFiles({ "bolt-volume": "pw" });
+  expect(roles["btc-bolt-volume"]!.indices[0]!.names).toEqual(["btc-volume", "/btc-volume-g[0-9]+/"]);
+  const files = realmFiles({ "bolt-volume": "pw" }, [""]);
   expect(files.users).toMatch(/^bolt-volume:\$2a\$10\$/);
   expect(files.users_roles).toBe("btc-bolt-volume:bolt-volume\n");
   expect(Bun.password.verifySync("pw", files.users.trim().split(":")[1]!.replace("$2a$", "$2b$"))).toBe(true);
+});
+
+/** Whether an Elasticsearch index name pattern (`*` wildcards, or a `/…/` Lucene regex) matches a name. */
+function matches(pattern: string, name: string): boolean {
+  const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const re = pattern.startsWith("/")
+    ? pattern.slice(1, -1).replace(/\\(.)/g, (_, c: string) => esc(c))
+    : pattern.split("*").map(esc).join(".*");
+  return new RegExp(`^(?:${re})$`).test(name);
+}
+
+test("roles are literal per namespace: nobody but setup reaches another namespace's indices", () => {
+  const may = (roles: ReturnType<typeof esRoles>["roles"], role: string, privilege: string, index: string) =>
+    roles[role]!.indices.some((g) => g.privileges.includes(privilege) && g.names.some((n) => matches(n, index)));
+  const { roles } = esRoles(["t-x"]);
+  for (const own of ["t-x-btc-volume", "t-x-btc-volume-g2", "t-x-btc-volume-g12"])
+    expect(may(roles, "btc-bolt-volume", "write", own)).toBe(true);
+  const others = ["t-y-btc-volume", "btc-volume", "btc-volume-g1", "t-y-btc-volume-g1", "t-x-btc-volume-gx"];
+  for (const other of [...others, "a-t-x-btc-volume", "t-x-btc-volume-g1-evil"])
+    expect(may(roles, "btc-bolt-volume", "write", other)).toBe(false);
+  for (const [role, privilege] of [
+    ["btc-dashboard", "read"],
+    ["btc-status", "read"],
+    ["btc-kibana-reader", "read"],
+    ["btc-bolt-miners", "read"],
+  ] as const) {
+    expect(may(roles, role, privilege, "t-x-btc-miner")).toBe(true);
+    expect(may(roles, role, privilege, "t-y-btc-miner")).toBe(false);
+    expect(may(roles, role, privilege, "btc-miner-g1")).toBe(false);
+  }
+  const prod = esRoles([""]).roles;
+  expect(may(prod, "btc-bolt-volume", "write", "btc-volume-g3")).toBe(true);
+  expect(may(prod, "btc-bolt-volume", "write", "t-x-btc-volume")).toBe(false);
+  const two = esRoles(["", "t-x"]).roles;
+  expect(["btc-volume", "t-x-btc-volume-g1"].map((i) => may(two, "btc-bolt-volume", "write", i))).toEqual([true, true]);
+  // setup creates every namespace's indices, as Kafka's super user setup creates its topics
+  expect(may(prod, "btc-setup", "manage", "t-y-btc-volume-g1")).toBe(true);
 });
 
 test("configuration: secure mode gives each program its identity, users, CA and https; off, nothing changes", () => {
@@ -123,5 +155,13 @@ test("bin/env.sh refuses a node on a non-loopback address without secure mode, a
   expect(refused.err).toContain("Security and multi-host");
   expect((await sh({})).out).toContain("sourced 127.0.0.1");
   expect((await sh({ BTC_NODE_HOSTS: "127.0.0.1,localhost" })).out).toContain("sourced localhost");
+  expect((await sh({ BTC_NODE_HOSTS: "127.0.0.2,::1" })).out).toContain("sourced ::1");
+  // addresses are checked, not names: a name that looks like 127.x, or an address out of range, is refused
+  const names = ["127.0.0.1.nip.io", "127.evil.example", "127.0.0.300", "localhost.evil.example"];
+  const rs = await Promise.all(names.map((h) => sh({ BTC_NODE_HOSTS: `127.0.0.1,${h}` })));
+  for (const [i, h] of names.entries()) {
+    expect({ h, code: rs[i]!.code }).toEqual({ h, code: 1 });
+    expect(rs[i]!.err).toContain(`BTC_NODE_HOSTS has ${h}, not a loopback address`);
+  }
   expect((await sh({ BTC_NODE_HOSTS: "10.0.0.5,10.0.0.6", BTC_SECURE: "1" })).out).toContain("sourced 10.0.0.6");
-});
+}, 30_000);

@@ -85,39 +85,54 @@ export function kafkaGrants(cfg: Pick<Config, "namespace">): Grant[] {
 type IndexGrant = { names: string[]; privileges: string[] };
 export type Role = { cluster: string[]; indices: IndexGrant[]; applications?: unknown[] };
 
-/** Index names of every namespace: `btc-value` and `<namespace>-btc-value`, aliases, and their generations
- * `<name>-g<N>` (generations.ts: created by setup, written by make rebuild's bolts). */
+/** Index names of every namespace, for `setup` only (it creates each namespace's indices, as Kafka's super user
+ * `setup` creates its topics): `btc-value`, `<namespace>-btc-value`, and their generations `<name>-g<N>`. */
 const everyNamespace = (xs: Index[]) => {
   const base = indicesOf({ namespace: "" });
   return xs.flatMap((x) => [base[x], `*-${base[x]}`, `${base[x]}-g*`, `*-${base[x]}-g*`]);
 };
 
-/** The Elasticsearch roles, and the role(s) of each user. */
-export function esRoles(): { roles: Record<string, Role>; userRoles: Record<string, string[]> } {
+/** `s` as a Lucene regular expression matching it literally (Elasticsearch's `/…/` index name patterns). */
+export const literalRegex = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, (c) => `\\${c}`);
+
+/** Index names of the given namespaces only, as the Kafka ACLs are literal per namespace: each alias by its name,
+ * its generations `<name>-g<N>` (generations.ts; make rebuild's bolts write them) by `/<name>-g[0-9]+/`. No
+ * wildcard: nothing of another namespace (`<other>-btc-value`, `btc-value-gx`) matches. */
+export const inNamespaces = (namespaces: string[], xs: Index[]) =>
+  namespaces.flatMap((namespace) =>
+    xs.flatMap((x) => {
+      const name = indicesOf({ namespace })[x];
+      return [name, `/${literalRegex(name)}-g[0-9]+/`];
+    }),
+  );
+
+/** The Elasticsearch roles for the namespaces served (BTC_NAMESPACE, "" for none), and the role(s) of each user. */
+export function esRoles(namespaces: string[]): { roles: Record<string, Role>; userRoles: Record<string, string[]> } {
   const all = Object.keys(indicesOf({ namespace: "" })) as Index[];
   const metrics: Index[] = ["value", "volume", "miner"];
+  const ns = (xs: Index[]) => inNamespaces(namespaces, xs);
   const roles: Record<string, Role> = {
     "btc-setup": { cluster: ["monitor"], indices: [{ names: everyNamespace(all), privileges: ["manage", "read"] }] },
     "btc-status": {
       cluster: ["monitor"],
-      indices: [{ names: everyNamespace(all), privileges: ["read", "monitor", "view_index_metadata"] }],
+      indices: [{ names: ns(all), privileges: ["read", "monitor", "view_index_metadata"] }],
     },
     // the dashboard's drill-downs list an hour's transactions and a period's blocks
     "btc-dashboard": {
       cluster: ["monitor"],
-      indices: [{ names: everyNamespace([...metrics, "rawTransactions", "rawBlocks"]), privileges: ["read"] }],
+      indices: [{ names: ns([...metrics, "rawTransactions", "rawBlocks"]), privileges: ["read"] }],
     },
     "btc-kibana-reader": {
       cluster: [],
-      indices: [{ names: everyNamespace(metrics), privileges: ["read", "view_index_metadata"] }],
+      indices: [{ names: ns(metrics), privileges: ["read", "view_index_metadata"] }],
       applications: [{ application: "kibana-.kibana", privileges: ["read"], resources: ["*"] }],
     },
   };
   for (const b of BOLT_NAMES) {
     const spec = BOLT_INDICES[b];
-    const indices: IndexGrant[] = [{ names: everyNamespace(spec.write), privileges: ["write"] }];
-    if (spec.read.length > 0) indices.push({ names: everyNamespace(spec.read), privileges: ["read"] });
-    if (spec.refresh) indices.push({ names: everyNamespace(spec.refresh), privileges: ["maintenance"] });
+    const indices: IndexGrant[] = [{ names: ns(spec.write), privileges: ["write"] }];
+    if (spec.read.length > 0) indices.push({ names: ns(spec.read), privileges: ["read"] });
+    if (spec.refresh) indices.push({ names: ns(spec.refresh), privileges: ["maintenance"] });
     roles[`btc-bolt-${b}`] = { cluster: [], indices };
   }
   const userRoles: Record<string, string[]> = { "kibana-server": ["kibana_system"] };
