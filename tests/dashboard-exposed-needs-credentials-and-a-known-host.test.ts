@@ -28,6 +28,7 @@ beforeAll(async () => {
     {
       DASHBOARD_HOST: "0.0.0.0",
       DASHBOARD_TOKEN: TOKEN,
+      DASHBOARD_ALLOW_HTTP: "1", // the raw-HTTP checks below; TLS itself: scripts/dashboard/access.test.ts
       DASHBOARD_ALLOWED_HOSTS: "127.0.0.1,dash.example.test",
       DASHBOARD_MAX_STREAMS: "2",
       DASHBOARD_IDLE_TIMEOUT_S: "2",
@@ -52,6 +53,19 @@ test("not on loopback and no credentials: it refuses to start and says what to s
   expect(await proc.exited).toBe(1);
   const out = (await new Response(proc.stdout).text()) + (await new Response(proc.stderr).text());
   expect(out).toContain("DASHBOARD_HOST=0.0.0.0 is not a loopback address: set DASHBOARD_TOKEN, or DASHBOARD_USER");
+});
+
+test("not on loopback, credentials but no TLS: it refuses to start (they would cross in clear), saying what to set", async () => {
+  const env = { DASHBOARD_HOST: "0.0.0.0", DASHBOARD_PORT: String(await freePort()), DASHBOARD_TOKEN: TOKEN };
+  const proc = Bun.spawn(["bun", "scripts/dashboard/server.ts"], {
+    env: envOf(cfg.namespace, env),
+    cwd: ROOT,
+    stdout: "pipe",
+    stderr: "pipe",
+  });
+  expect(await proc.exited).toBe(1);
+  const out = (await new Response(proc.stdout).text()) + (await new Response(proc.stderr).text());
+  expect(out).toContain("in clear: set DASHBOARD_TLS_CERT and DASHBOARD_TLS_KEY");
 });
 
 test("every request needs the token: Bearer, or Basic with the token as password", async () => {
@@ -141,4 +155,18 @@ test("Elasticsearch's error text never reaches the browser", async () => {
   } finally {
     await bare.stop();
   }
+});
+
+test("failed logins are limited: past DASHBOARD_MAX_FAILED_LOGINS in a minute, 429 even with the right token", async () => {
+  // last in this file: the test's own address stays refused for a minute
+  const statuses: number[] = []; // 401 for each wrong token (one was tried above), then 429
+  for (let i = 0; i < 11 && statuses.at(-1) !== 429; i++)
+    statuses.push((await get("/api/price", { authorization: `Bearer guess-${i}` })).status);
+  expect(statuses.at(-1)).toBe(429);
+  expect(statuses.filter((s) => s === 401).length).toBeGreaterThanOrEqual(8);
+  const r = await get("/api/price");
+  expect(r.status).toBe(429);
+  expect(Number(r.headers.get("retry-after"))).toBeGreaterThan(0);
+  const log = await Bun.file(join(ARTIFACTS, "dashboard-exposed.dashboard.log")).text();
+  expect(log).toContain("too many failed logins");
 });

@@ -2,7 +2,8 @@
 // of named queries (GET /api/price|volume|max|miners|hour|blocks|health with checked parameters; anything else is
 // 404, a bad parameter 400, a method other than GET/HEAD 405, a URL over 2 KB 414), and pushes updates over SSE
 // (GET /api/stream?range=…|from=…&to=…&day=…&month=…, at most DASHBOARD_MAX_STREAMS at once, else 503).
-// Every request first passes the Host check (421) and, when credentials are set, authentication (401).
+// Every request first passes the Host check (421) and, when credentials are set, authentication (401; 429 past the
+// failed logins allowed, logins.ts). Off loopback it serves TLS, or refuses to start (access.ts).
 // It never forwards a request to Elasticsearch and never sends its error text to the browser (logged instead).
 // Indices read: btc-value, btc-volume, btc-miner, btc-raw-transactions, btc-raw-blocks. Kafka: offsets (health).
 // Env: DASHBOARD_PORT (8080), DASHBOARD_HOST (127.0.0.1), the exposure settings of access.ts, ES_NODES
@@ -16,10 +17,11 @@ import { esClient } from "../lib/es.ts";
 import { kafkaClient } from "../lib/kafka.ts";
 import { fatal, log } from "../lib/log.ts";
 import { onShutdown } from "../lib/shutdown.ts";
-import { type Access, AccessError, accessOf, authorized, hostAllowed } from "./access.ts";
+import { type Access, AccessError, accessOf, hostAllowed, tlsFiles } from "./access.ts";
 import { answer } from "./api.ts";
 import { Live, type StreamView } from "./live.ts";
 import { parseRequest } from "./params.ts";
+import { Logins } from "./logins.ts";
 
 const PUBLIC = join(import.meta.dir, "public");
 const JS = "text/javascript; charset=utf-8";
@@ -82,14 +84,20 @@ function stream(live: Live, req: Request, view: StreamView) {
   });
 }
 
-type Server = { timeout(req: Request, seconds: number): void };
+type Server = { timeout(req: Request, seconds: number): void; requestIP(req: Request): { address: string } | null };
 
 /** The request handler: checks, static files, the named queries, the SSE stream; nothing else. */
 export function handler(cfg: Config, live: Live, es: Client, access: Access) {
   return async (req: Request, server?: Server): Promise<Response> => {
+  const logins = new Logins(access, (address) =>
+    log.warn("too many failed logins: address refused for a minute", { address, limit: access.maxFailedLogins }),
+  );
     if (req.url.length > MAX_URL) return json(414, { error: "URL too long" });
     if (!hostAllowed(access, req.headers.get("host"))) return json(421, { error: "unknown host" });
-    if (!authorized(access, req.headers.get("authorization")))
+    const login = logins.check(req.headers.get("authorization"), server?.requestIP(req)?.address ?? "");
+    if (login.status === 429)
+      return json(429, { error: "too many failed logins: retry later" }, { "retry-after": `${login.retryAfterS}` });
+    if (login.status === 401)
       return json(401, { error: "credentials required" }, { "www-authenticate": 'Basic realm="btc-realtime"' });
     const url = new URL(req.url);
     const file = Object.hasOwn(STATIC, url.pathname) ? STATIC[url.pathname] : undefined;
@@ -122,7 +130,9 @@ async function main() {
   const cfg = configOrExit();
   let access: Access;
   try {
-    access = accessOf(process.env, cfg.dashboardHost);
+  let tls: ReturnType<typeof tlsFiles> | null;
+    access = accessOf(process.env, cfg.dashboardHost, cfg.secure ? cfg.secrets : undefined);
+    tls = access.tls && tlsFiles(access.tls);
   } catch (e) {
     if (!(e instanceof AccessError)) throw e;
     log.error(`configuration: ${e.message}`);
@@ -143,7 +153,8 @@ async function main() {
   });
   const auth = access.token || access.user ? "credentials required" : "no credentials (loopback)";
   log.info("dashboard listening", {
-    url: `http://${cfg.dashboardHost}:${server.port}/`,
+    tls: tls ?? undefined,
+    url: `${tls ? "https" : "http"}://${cfg.dashboardHost}:${server.port}/`,
     auth,
     hosts: access.allowedHosts,
   });
