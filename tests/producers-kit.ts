@@ -8,11 +8,15 @@ import { envOf, ROOT } from "./cluster.ts";
 
 export type Child = { proc: ReturnType<typeof Bun.spawn>; lines: string[]; stop: () => Promise<number> };
 
+/** Where a test's producer fetches block details and the tip unless told: nothing listens there (a test never
+ * reaches the public sources; the live producer asks for the tip on each connection). */
+const NO_API = { BLOCKCHAIN_API: "http://127.0.0.1:9", MEMPOOL_API: "http://127.0.0.1:9" };
+
 /** Start scripts/producers/<name>.ts with the namespace's environment plus `extra`; its stdout lines are kept. */
 export function startProducer(name: "bpi" | "blockchain", cfg: Config, extra: Record<string, string>): Child {
   const proc = Bun.spawn(["bun", `scripts/producers/${name}.ts`], {
     cwd: ROOT,
-    env: envOf(cfg.namespace, extra),
+    env: envOf(cfg.namespace, { ...NO_API, ...extra }),
     stdout: "pipe",
     stderr: "inherit",
   });

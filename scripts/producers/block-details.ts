@@ -1,7 +1,9 @@
 // The details of an announced block, which today's announcements lack (reward 0, no previous hash, no coinbase):
 // GET {BLOCKCHAIN_API}/rawblock/<hash> with retries, else mempool.space's {MEMPOOL_API}/api/block/<hash> and
 // /api/block/<hash>/txs (whose first transaction is the coinbase). Bodies are returned as received, with their
-// feed name and receive time, for the caller to capture and publish.
+// feed name and receive time, for the caller to capture and publish; when every source failed, it throws with why
+// (the caller tries again later: block-gaps.ts). fetchTip: the source's newest block, from {BLOCKCHAIN_API}/latestblock
+// else mempool.space's /api/blocks/tip/hash and /height.
 
 import { log, sleep } from "../lib/log.ts";
 import type { Captured } from "./capture.ts";
@@ -59,13 +61,15 @@ function expect(hash: string, field: "hash" | "id" | "array", maxBytes = Number.
   };
 }
 
-/** The details bodies of a block (one rawblock, or mempool's block and txs); [] when every source failed. */
+/** The details bodies of a block (one rawblock, or mempool's block and txs); throws when every source failed. */
 export async function fetchBlockDetails(hash: string, o: DetailsOptions): Promise<Captured[]> {
+  let rawblock = "";
   try {
     const text = await getWithRetries(`${trim(o.blockchainApi)}/rawblock/${hash}`, o, expect(hash, "hash", o.maxBytes));
     return [{ at: Date.now(), feed: "blockchain.info/rawblock", text }];
   } catch (e) {
-    log.warn("rawblock unavailable, trying mempool.space", { hash, reason: (e as Error).message });
+    rawblock = (e as Error).message;
+    log.warn("rawblock unavailable, trying mempool.space", { hash, reason: rawblock });
   }
   try {
     const base = `${trim(o.mempoolApi)}/api/block/${hash}`;
@@ -77,7 +81,36 @@ export async function fetchBlockDetails(hash: string, o: DetailsOptions): Promis
       { at: Date.now(), feed: "mempool.space/block-txs", text: txs },
     ];
   } catch (e) {
-    log.error("block details unavailable from every source", { hash, reason: (e as Error).message });
-    return [];
+    const reason = `rawblock: ${rawblock}; mempool.space: ${(e as Error).message}`;
+    log.error("block details unavailable from every source", { hash, reason });
+    throw new Error(reason);
   }
+}
+
+const HASH = /^[0-9a-f]{64}$/;
+
+/** The source's newest block: blockchain.info's /latestblock, else mempool.space's tip; throws with why. */
+export async function fetchTip(o: DetailsOptions): Promise<{ hash: string; height: number }> {
+  const reasons: string[] = [];
+  try {
+    const tip = JSON.parse(await getText(`${trim(o.blockchainApi)}/latestblock`, o.timeoutMs)) as Record<
+      string,
+      unknown
+    >;
+    if (typeof tip.hash === "string" && HASH.test(tip.hash) && Number.isSafeInteger(tip.height))
+      return { hash: tip.hash, height: tip.height as number };
+    reasons.push("latestblock: no hash and height");
+  } catch (e) {
+    reasons.push(`latestblock: ${(e as Error).message}`);
+  }
+  try {
+    const base = `${trim(o.mempoolApi)}/api/blocks/tip`;
+    const hash = (await getText(`${base}/hash`, o.timeoutMs)).trim();
+    const height = Number((await getText(`${base}/height`, o.timeoutMs)).trim());
+    if (HASH.test(hash) && Number.isSafeInteger(height)) return { hash, height };
+    reasons.push("mempool.space tip: not a hash and a height");
+  } catch (e) {
+    reasons.push(`mempool.space tip: ${(e as Error).message}`);
+  }
+  throw new Error(reasons.join("; "));
 }

@@ -1,22 +1,26 @@
 // Producer of transactions and blocks: p3-btc-transactions (each `utx`, key tx hash) and p3-btc-blocks (each
 // `block` announcement and the details bodies fetched for it, key height), values exactly as received.
-// SOURCE_MODE=live: the blockchain.info WebSocket (ws-feed.ts) + block details (block-details.ts);
+// SOURCE_MODE=live: the blockchain.info WebSocket (ws-feed.ts) + block details (block-details.ts), and what is
+// missing (an announcement sent while the connection was down, details that failed, a parent never seen) fetched
+// until it succeeds (block-gaps.ts; the blocks waiting are in the source-health file, read by `make status`);
 // simulate: the simulator's transactions and blocks paced on the wall clock (simulator/simulator.ts);
 // replay: the blockchain.info/ws, blockchain.info/rawblock and mempool.space/* lines of REPLAY_FILE.
 // Topics out: p3-btc-transactions, p3-btc-blocks. Env: SOURCE_MODE, CAPTURE_FILE, REPLAY_FILE, REPLAY_SPEED,
 // SIM_RATE, SIM_SEED, SIM_BLOCK_SECONDS, BLOCKCHAIN_WS_URL, BLOCKCHAIN_API, MEMPOOL_API, WS_PING_MS,
 // WS_SILENCE_MS, WS_BACKOFF_MAX_MS, BLOCK_FETCH_RETRIES, BLOCK_FETCH_TIMEOUT_MS, RAWBLOCK_MAX_BYTES,
+// BLOCK_RETRY_MAX_MS, BLOCK_TIP_CHECK_MS,
 // PRODUCER_BUFFER_MAX(_MB), PRODUCER_BATCH_MAX, KAFKA_*, BTC_NAMESPACE.
 
 import { readFileSync } from "node:fs";
 import { type Config, configOrExit } from "../lib/config.ts";
 import { fatal, log } from "../lib/log.ts";
-import { isStopping, whenStopping } from "../lib/shutdown.ts";
+import { isStopping, onShutdown, whenStopping } from "../lib/shutdown.ts";
 import { simulateChain } from "../simulator/simulator.ts";
 import type { Pool } from "../simulator/simulator-random.ts";
-import { fetchBlockDetails } from "./block-details.ts";
+import { fetchBlockDetails, fetchTip } from "./block-details.ts";
+import { BlockGaps } from "./block-gaps.ts";
 import { type Ingest, paced, startPublishing, until } from "./runtime.ts";
-import { connectionLost, type SourceHealth } from "./source-health.ts";
+import { blocksWaiting, connectionLost, type SourceHealth } from "./source-health.ts";
 import { runWsFeed } from "./ws-feed.ts";
 
 export const CHAIN_FEEDS = new Set([
@@ -47,6 +51,18 @@ async function live(cfg: Config, ingest: Ingest, health?: SourceHealth): Promise
     timeoutMs: p.blockFetchTimeoutMs,
     maxBytes: p.rawblockMaxBytes,
   };
+  const gaps = new BlockGaps({
+    fetchDetails: (hash) => fetchBlockDetails(hash, details),
+    fetchTip: () => fetchTip(details),
+    publish: (c, height) => void ingest(c, { height }),
+    retryMaxMs: p.blockRetryMaxMs,
+    onWaiting: (waiting) => health && blocksWaiting(health, waiting),
+  });
+  const tipTimer = setInterval(() => void gaps.checkTip(), p.blockTipCheckMs);
+  onShutdown("block gaps", async () => {
+    clearInterval(tipTimer);
+    gaps.stop();
+  });
   await runWsFeed({
     url: p.blockchainWsUrl,
     pingMs: p.wsPingMs,
@@ -56,14 +72,13 @@ async function live(cfg: Config, ingest: Ingest, health?: SourceHealth): Promise
     isStopping,
     whenStopping: whenStopping(),
     onLost: (reason) => health && connectionLost(health, reason),
+    onOpen: () => void gaps.checkTip(),
     onMessage: (text, at) => {
       void ingest({ at, feed: "blockchain.info/ws", text });
       const block = announcedBlock(text);
       if (!block) return;
       log.info("block announced, fetching details", block);
-      void fetchBlockDetails(block.hash, details).then((bodies) => {
-        for (const b of bodies) void ingest(b, { height: block.height });
-      });
+      gaps.announced(block.hash, block.height);
     },
   });
 }

@@ -1,5 +1,6 @@
 // What a producer knows of its sources, for `make status`: per feed the time of its last message, the WebSocket's
-// losses (reconnection attempts, the last reason), and the price sources failing and why. Each producer writes it
+// losses (reconnection attempts, the last reason), the price sources failing and why, and the blocks waiting for
+// their details (block-gaps.ts). Each producer writes it
 // to var/run/producer-<name>.json every few seconds (replaced atomically); status reads every such file and says
 // which source is silent or failing. Pure helpers apart from write/read.
 
@@ -14,6 +15,8 @@ export type SourceHealth = {
   reconnects: number;
   lastLoss?: { reason: string; at: number };
   failing: Record<string, { reason: string; since: number; last: number }>;
+  /** blocks whose details are being fetched again (announced, or found missing), oldest first */
+  waiting?: Array<{ hash: string; height: number; why: string; since: number; attempts: number; reason?: string }>;
 };
 
 export function newSourceHealth(producer: string, mode: string): SourceHealth {
@@ -28,6 +31,11 @@ export function messageSeen(h: SourceHealth, feed: string, at = Date.now()): voi
 export function connectionLost(h: SourceHealth, reason: string, at = Date.now()): void {
   h.reconnects++;
   h.lastLoss = { reason, at };
+}
+
+/** The blocks waiting for their details now (only those tried at least once and failed are shown by status). */
+export function blocksWaiting(h: SourceHealth, waiting: NonNullable<SourceHealth["waiting"]>): void {
+  h.waiting = [...waiting].sort((a, b) => a.since - b.since);
 }
 
 /** A source answered (ok) or was skipped with a reason. */
@@ -49,6 +57,14 @@ export function sourceProblems(h: SourceHealth, now: number, silentMs = 60_000):
   }
   for (const [feed, f] of Object.entries(h.failing))
     out.push(`${feed}: FAILING since ${new Date(f.since).toISOString()}: ${f.reason}`);
+  const waiting = (h.waiting ?? []).filter((w) => w.reason !== undefined);
+  if (waiting.length > 0)
+    out.push(`${h.producer}: ${waiting.length} blocks waiting for details (fetched again until they come)`);
+  for (const w of waiting.slice(0, 5))
+    out.push(
+      `  block ${w.height} ${w.hash} (${w.why}) waiting ${Math.round((now - w.since) / 1000)} s, ${w.attempts} tries, last: ${w.reason}`,
+    );
+  if (waiting.length > 5) out.push(`  and ${waiting.length - 5} more`);
   if (h.lastLoss && now - h.lastLoss.at < 10 * 60_000)
     out.push(
       `${h.producer}: connection lost ${h.reconnects} times, last ${Math.round((now - h.lastLoss.at) / 1000)} s ago (${h.lastLoss.reason})`,

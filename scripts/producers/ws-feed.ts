@@ -1,6 +1,7 @@
 // The blockchain.info WebSocket, kept alive: subscribe (unconfirmed_sub, blocks_sub) on every open, ping every
 // WS_PING_MS, and treat a close, an error, or no message at all for WS_SILENCE_MS as a dead connection, reopened
-// after a capped exponential backoff with full jitter. Every message is handed over with its receive time.
+// after a capped exponential backoff with full jitter. Every message is handed over with its receive time; each
+// open is told (onOpen), so the caller can fetch what was announced while the connection was down.
 
 import { log, sleep } from "../lib/log.ts";
 
@@ -13,6 +14,8 @@ export type WsFeedOptions = {
   onMessage: (text: string, at: number) => void;
   /** told each time the connection is lost, with why */
   onLost?: (reason: string) => void;
+  /** told each time a connection is open and subscribed (what was sent while it was down is not replayed) */
+  onOpen?: () => void;
   isStopping: () => boolean;
   whenStopping: Promise<void>;
 };
@@ -55,6 +58,7 @@ function connectOnce(o: WsFeedOptions): Promise<{ reason: string; healthy: boole
     ws.onopen = () => {
       log.info("websocket open, subscribing", { url: o.url, subscriptions: o.subscriptions });
       for (const s of o.subscriptions) ws.send(s);
+      o.onOpen?.();
     };
     ws.onmessage = (ev: MessageEvent) => {
       if (done) return;
