@@ -92,6 +92,8 @@ export class Crew {
     return this.spawn("scripts/producers/blockchain.ts", "blockchain-live", {
       SOURCE_MODE: "live",
       BLOCKCHAIN_WS_URL: url,
+      BLOCKCHAIN_API: url.replace(/^ws/, "http").replace(/\/inv$/, ""), // the tip check asks the local source
+      MEMPOOL_API: url.replace(/^ws/, "http").replace(/\/inv$/, ""),
       WS_PING_MS: String(ws.pingMs),
       WS_SILENCE_MS: String(ws.silenceMs),
       WS_BACKOFF_MAX_MS: String(ws.backoffMaxMs),
