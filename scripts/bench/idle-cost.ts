@@ -80,7 +80,15 @@ async function main() {
   const env = { ...process.env, BTC_NAMESPACE: ns, LOG_LEVEL: "warn" } as Record<string, string>;
   const cfg = loadConfig(env);
   await ensureTopics(cfg);
-  await ensureIndices(cfg).catch(() => ensureIndices(cfg)); // a create retried by the client can say "exists"
+  // on a busy cluster the client retries a create that timed out, and the retry says "exists": ask again
+  for (let i = 1; ; i++)
+    if (
+      await ensureIndices(cfg).then(
+        () => true,
+        (e) => (i < 5 ? false : Promise.reject(e)),
+      )
+    )
+      break;
   try {
     const rows: Row[] = [];
     if (process.env.IDLE_COMPARE_UPSTREAM !== "0")

@@ -1,6 +1,7 @@
 // The local kafkajs patch (patches/kafkajs@2.2.4.patch), request queue: an idle queue wakes up no more (upstream
 // rescheduled checkPendingRequests for ever, kafkajs issue 1704: 3-6% of a core per idle program), and a queued
-// request still goes out when the throttle ends or an in-flight request is answered.
+// request still goes out when the throttle ends or an in-flight request is answered; the request timeout check
+// runs only while a request is in flight (upstream: every 100 ms per connection for ever), and still times out.
 
 import { expect, test } from "bun:test";
 import { createRequire } from "node:module";
@@ -15,14 +16,16 @@ type Queue = {
   maybeThrottle(ms: number): void;
   checkPendingRequests(): void;
   destroy(): void;
+  scheduleRequestTimeoutCheck(): void;
   pending: unknown[];
+  requestTimeoutIntervalId?: ReturnType<typeof setInterval> | null;
 };
 
-function queue(maxInFlightRequests: number | null = null) {
+function queue(maxInFlightRequests: number | null = null, requestTimeout = 30_000) {
   const q: Queue = new RequestQueue({
     maxInFlightRequests,
-    requestTimeout: 30_000,
-    enforceRequestTimeout: false,
+    requestTimeout,
+    enforceRequestTimeout: true,
     clientId: "t",
     broker: "b:1",
     logger: quiet,
@@ -38,6 +41,7 @@ function queue(maxInFlightRequests: number | null = null) {
     new Promise((resolve, reject) =>
       q.push({
         entry: { correlationId, apiKey: 0, apiName: "Test", apiVersion: 0, resolve, reject },
+        requestTimeout,
         expectResponse: true,
         sendRequest: () => sent.push(correlationId),
       }),
@@ -86,5 +90,24 @@ test("a request over the in-flight limit goes out when an in-flight one is answe
   await Bun.sleep(200);
   expect(wakeUps() - before).toBe(0);
   expect(q.pending).toEqual([]);
+  q.destroy();
+});
+
+test("the request timeout check runs only while a request is in flight, and still times a request out", async () => {
+  const { q, push, answer } = queue(null, 300);
+  q.scheduleRequestTimeoutCheck(); // what a connection does once connected
+  expect(q.requestTimeoutIntervalId ?? null).toBeNull();
+  const done = push(1);
+  expect(q.requestTimeoutIntervalId ?? null).not.toBeNull();
+  answer(1);
+  await done;
+  await Bun.sleep(250);
+  expect(q.requestTimeoutIntervalId ?? null).toBeNull();
+  const t0 = Date.now();
+  const error = await push(2).catch((e: Error) => e);
+  expect(String(error)).toContain("timed out");
+  expect(Date.now() - t0).toBeLessThan(3000);
+  await Bun.sleep(250);
+  expect(q.requestTimeoutIntervalId ?? null).toBeNull();
   q.destroy();
 });
