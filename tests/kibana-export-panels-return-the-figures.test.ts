@@ -13,7 +13,8 @@ import { type Config, indicesOf } from "../scripts/lib/config.ts";
 import { esClient } from "../scripts/lib/es.ts";
 import { EXPORT_FILE, ndjson } from "../scripts/setup/kibana-export.ts";
 import { dropNamespace, freshNamespace } from "./cluster.ts";
-import { at as iso, MINERS, seedKibana, VALUE, VOLUME } from "./kibana-fixture.ts";
+import { at as iso, seedKibana } from "./kibana-fixture.ts";
+import { hoursOf, minersOf, pricesOf } from "./kibana-reference.ts";
 import { at, kibanaRequest, type Pills, type Range, type Row, transform } from "./kibana-vega.ts";
 
 const HOUR = 3600_000;
@@ -76,9 +77,6 @@ test("every reference resolves; the dashboard shows every visualization and refr
   expect(dash.attributes.refreshInterval).toEqual({ pause: false, value: 10_000 });
 });
 
-/** Reference: the volume hours overlapping the range, in order. */
-const hoursOf = (r: Range) => VOLUME.filter((v) => v.hour <= r.max && v.hour + HOUR > r.min);
-
 test("a range starting mid-hour shows its first hour whole; each hourly panel gives the reference's figures", async () => {
   const r = { min: iso("2024-03-10T09:30:00Z"), max: iso("2024-03-10T13:20:00Z") };
   const want = hoursOf(r);
@@ -103,25 +101,6 @@ test("an hour with transactions waiting for a price: the EUR panels show how man
   }
   for (const id of ["btc-volume-btc", "btc-max-btc"]) expect((await runPanel(id, r)).labels).toEqual([]);
 });
-
-/** Reference: top 5 miners (reward desc, name asc) of each day or month overlapping the range, pills applied. */
-function minersOf(period: "day" | "month", unit: "btc" | "eur", r: Range, keep = (_m: string) => true) {
-  const next = (t: number) => {
-    const d = new Date(t);
-    return period === "day" ? t + DAY : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
-  };
-  const docs = MINERS.filter((m) => m.period === period && m.start <= r.max && next(m.start) > r.min && keep(m.miner));
-  const reward = (m: (typeof MINERS)[number]) => (unit === "btc" ? m.reward_sat / 1e8 : m.reward_eur_cents / 100);
-  return [...new Set(docs.map((m) => m.start))]
-    .sort((a, b) => a - b)
-    .flatMap((s) =>
-      docs
-        .filter((m) => m.start === s)
-        .sort((a, b) => reward(b) - reward(a) || (a.miner < b.miner ? -1 : 1))
-        .slice(0, 5)
-        .map((m) => [s, m.miner, reward(m)]),
-    );
-}
 
 test("a range starting on the 10th of a month shows that month and that day, all month long, filters applied", async () => {
   const rows = async (id: string, r: Range, pills?: Pills) =>
@@ -161,18 +140,6 @@ test("the EUR miners panels say how many blocks of a period wait for a price", a
   expect(day.labels.map((x) => [x.key, x.label])).toEqual([[iso("2024-03-10T00:00:00Z"), "1 block pending"]]);
   expect((await runPanel("btc-miners-month-btc", r)).labels).toEqual([]);
 });
-
-/** Reference: the mean price of each bucket [k, k + width) from the range's first, observations inside the range. */
-function pricesOf(r: Range, first: number, width: number) {
-  const out: Array<[number, number | null]> = [];
-  for (let k = first; k <= r.max; k += width) {
-    const eur = VALUE.filter((v) => v.time >= Math.max(k, r.min) && v.time < k + width && v.time <= r.max).map(
-      (v) => v.eur,
-    );
-    out.push([k, eur.length ? eur.reduce((a, b) => a + b) / eur.length : null]);
-  }
-  return out;
-}
 
 test("the price panel picks its interval from the range: a week by the hour, gaps as nulls, first hour shown", async () => {
   const r = { min: iso("2024-03-10T09:30:00Z"), max: iso("2024-03-17T09:30:00Z") };

@@ -8,7 +8,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fatal } from "../lib/log.ts";
-import { hourly, miners, price } from "./kibana-specs.ts";
+import { hourly, price } from "./kibana-specs.ts";
+import { miners } from "./kibana-specs-miners.ts";
 
 export const EXPORT_FILE = join(import.meta.dir, "../../kibana-export.ndjson");
 type Obj = {

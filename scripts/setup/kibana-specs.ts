@@ -7,23 +7,27 @@
 // price panel averages the observations inside the range, in buckets Kibana sizes from the range
 // (`%autointerval%`: about 200 points, at most 7 x 200, far below Elasticsearch's 65,536 buckets); empty buckets
 // are nulls, where the line breaks. Each EUR panel labels how many transactions (blocks) of a bar wait for a price:
-// their EUR is not in the figure yet. All histograms, axes and tooltips are UTC. Options: docs/kibana.md.
+// their EUR is not in the figure yet. All histograms, axes and tooltips are UTC. The miners panels are in
+// kibana-specs-miners.ts; what each panel shows and how it treats the picker: docs/kibana.md.
 
-type Agg = Record<string, unknown>;
-const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
+export type Agg = Record<string, unknown>;
+export const SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json";
 /** The price panel's wished number of points, for Kibana's `%autointerval%`. */
 export const PRICE_POINTS = 200;
 
 /** The picker's bound in epoch ms, shifted by `shift` units (Kibana's `%timefilter%`). */
-const bound = (b: "min" | "max", shift = 0, unit = "d") => ({ "%timefilter%": b, ...(shift ? { shift, unit } : {}) });
+export const bound = (b: "min" | "max", shift = 0, unit = "d") => ({
+  "%timefilter%": b,
+  ...(shift ? { shift, unit } : {}),
+});
 
 /** The rollup documents of periods [field, field + length) that overlap the picker's range. */
-const overlapping = (field: string, length: number, unit: "h" | "d") => ({
+export const overlapping = (field: string, length: number, unit: "h" | "d") => ({
   range: { [field]: { gt: bound("min", -length, unit), lte: bound("max") } },
 });
 
 /** A UTC text of a bucket's key, for tooltips. */
-const when = (format: string) => ({ calculate: `utcFormat(datum.key, '${format}')`, as: "when" });
+export const when = (format: string) => ({ calculate: `utcFormat(datum.key, '${format}')`, as: "when" });
 
 /** The price: mean EUR per bucket of the observations inside the picker's range, one point per bucket. */
 export function price() {
@@ -55,7 +59,7 @@ export function price() {
     transform: [{ calculate: "datum.v.value", as: "y" }, when("%Y-%m-%d %H:%M")],
     mark: { type: "line", interpolate: "linear", point: true },
     encoding: {
-      x: { field: "key", type: "temporal", scale: { type: "utc" }, title: "time (UTC)" },
+      x: { field: "key", type: "temporal", scale: { type: "utc" }, axis: { tickCount: 8 }, title: "time (UTC)" },
       y: { field: "y", type: "quantitative", title: "EUR per BTC (mean)", scale: { zero: false } },
       tooltip: [
         { field: "when", type: "nominal", title: "from (UTC)" },
@@ -74,7 +78,7 @@ const hourAxis = {
 };
 
 /** A label above each bar with something waiting for a price (`label`, made by `text` from `datum.pending`). */
-const pendingLabel = (x: Agg, y: string, pre: Agg[], text: string) => ({
+export const pendingLabel = (x: Agg, y: string, pre: Agg[], text: string) => ({
   transform: [...pre, { filter: "datum.pending > 0" }, { calculate: text, as: "label" }],
   mark: { type: "text", baseline: "bottom", dy: -2, fontSize: 10, color: "#b35900" },
   encoding: { x: { ...x, bandPosition: 0.5 }, y: { field: y, type: "quantitative" }, text: { field: "label" } },
@@ -120,99 +124,5 @@ export function hourly(agg: Agg, y: string, yTitle: string, eur: boolean) {
     },
     transform: [{ calculate: y, as: "y" }, { calculate: "datum.pending.value", as: "pending" }, when("%Y-%m-%d %H:00")],
     layer: eur ? [bars, pendingLabel(hourAxis, "y", [], "datum.pending + ' pending'")] : [bars],
-  };
-}
-
-/** Top 5 miners of each UTC day or month that overlaps the range, stacked by reward; the EUR ones label the
- * period's blocks waiting for a price. */
-export function miners(period: "day" | "month", unit: "btc" | "eur") {
-  const eur = unit === "eur";
-  const x = {
-    field: "key",
-    type: "ordinal",
-    timeUnit: period === "day" ? "utcyearmonthdate" : "utcyearmonth",
-    title: `${period} (UTC)`,
-  };
-  const sum = (field: string) => ({ sum: { field } });
-  const rewardAgg = {
-    reward: sum(eur ? "reward_eur_cents" : "reward_sat"),
-    blocks: sum("blocks"),
-    pending: sum("pending_count"),
-  };
-  const bars = {
-    mark: { type: "bar" },
-    encoding: {
-      x,
-      y: { field: "reward", type: "quantitative", title: `reward (${unit.toUpperCase()})` },
-      color: { field: "miner", type: "nominal" },
-      tooltip: [
-        { field: "when", type: "nominal", title: `${period} (UTC)` },
-        { field: "miner", type: "nominal" },
-        {
-          field: "reward",
-          type: "quantitative",
-          title: `reward (${unit.toUpperCase()})`,
-          format: eur ? ",.2f" : ",.8f",
-        },
-        { field: "blocks", type: "quantitative" },
-        ...(eur ? [{ field: "minerPending", type: "quantitative", title: "blocks waiting for a price" }] : []),
-      ],
-    },
-  };
-  const total = {
-    aggregate: [
-      { op: "sum", field: "reward", as: "total" },
-      { op: "max", field: "pending", as: "pending" },
-    ],
-    groupby: ["key"],
-  };
-  const text = "datum.pending + (datum.pending === 1 ? ' block pending' : ' blocks pending')";
-  return {
-    $schema: SCHEMA,
-    data: {
-      url: {
-        index: "btc-miner",
-        "%context%": true,
-        body: {
-          size: 0,
-          aggs: {
-            period: {
-              filter: {
-                bool: { filter: [{ term: { period } }, overlapping("start", period === "day" ? 1 : 31, "d")] },
-              },
-              aggs: {
-                periods: {
-                  date_histogram: {
-                    field: "start",
-                    calendar_interval: period === "day" ? "1d" : "1M",
-                    time_zone: "UTC",
-                    min_doc_count: 1,
-                    hard_bounds: { min: bound("min") },
-                  },
-                  aggs: {
-                    pending: sum("pending_count"),
-                    miners: {
-                      terms: { field: "miner", size: 5, order: [{ reward: "desc" }, { _key: "asc" }] },
-                      aggs: rewardAgg,
-                    },
-                  },
-                },
-              },
-            },
-          },
-        },
-      },
-      format: { property: "aggregations.period.periods.buckets" },
-    },
-    transform: [
-      { flatten: ["miners.buckets"], as: ["m"] },
-      { calculate: eur ? "datum.m.reward.value / 100" : "datum.m.reward.value / 1e8", as: "reward" },
-      { calculate: "datum.m.key", as: "miner" },
-      { calculate: "datum.m.blocks.value", as: "blocks" },
-      { calculate: "datum.m.pending.value", as: "minerPending" },
-      { calculate: "datum.pending.value", as: "pending" },
-      when(period === "day" ? "%Y-%m-%d" : "%Y-%m"),
-    ],
-    layer: eur ? [bars, pendingLabel(x, "total", [total], text)] : [bars],
   };
 }
