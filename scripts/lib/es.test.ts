@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { blockedForNow, itemOutcome, requestRefusal, retryableRead } from "./es.ts";
+import { blockedForNow, bulkWrite, itemOutcome, requestRefusal, retryableRead, withRetry } from "./es.ts";
 
 const err = (statusCode: number, error?: Record<string, string>) => ({ meta: { statusCode, body: { error } } });
 
@@ -55,5 +55,84 @@ test("a read is retried when Elasticsearch is busy, failing, unreachable or the 
   expect(retryableRead(err(400, { type: "index_closed_exception", reason: "closed" }))).toBe(true);
   expect(retryableRead(err(403, { type: "cluster_block_exception", reason: "index closed" }))).toBe(true);
   expect(retryableRead(err(400, { type: "search_phase_execution_exception", reason: "bad query" }))).toBe(false);
-  expect(retryableRead(err(404, { type: "index_not_found_exception", reason: "no such index" }))).toBe(false);
+});
+
+test("a refusal that is not the record's fault is never 'refused': no privilege stops, a missing index waits", () => {
+  const create = { op: "create" as const, index: "i", id: "1", ref: 0 };
+  expect(itemOutcome(create, 403, "security_exception")).toBe("fatal");
+  expect(itemOutcome(create, 401, "security_exception")).toBe("fatal");
+  expect(itemOutcome(create, 404, "index_not_found_exception")).toBe("retry");
+  expect(itemOutcome({ ...create, op: "update" }, 404, "document_missing_exception")).toBe("refused");
+  expect(requestRefusal(err(404, { type: "index_not_found_exception", reason: "no such index [i]" }))).toBeUndefined();
+  expect(retryableRead(err(404, { type: "index_not_found_exception", reason: "no such index" }))).toBe(true);
+  expect(retryableRead(err(403, { type: "security_exception", reason: "unauthorized" }))).toBe(false);
+});
+
+test("a bulk item refused for want of privilege stops the program with what to fix; nothing is dead-lettered", async () => {
+  const client = {
+    bulk: async () => ({
+      items: [
+        { create: { status: 201 } },
+        {
+          create: {
+            status: 403,
+            error: { type: "security_exception", reason: "action [indices:admin/auto_create] is unauthorized" },
+          },
+        },
+      ],
+    }),
+  } as unknown as Parameters<typeof bulkWrite>[0];
+  const ops = [0, 1].map((ref) => ({
+    op: "create" as const,
+    index: "btc-raw-transactions",
+    id: String(ref),
+    doc: {},
+    ref,
+  }));
+  const thrown = await bulkWrite(client, ops).then(
+    () => undefined,
+    (e: Error & { fatal?: boolean }) => e,
+  );
+  expect(thrown?.fatal).toBe(true);
+  expect(thrown?.message).toContain("btc-raw-transactions");
+  expect(thrown?.message).toContain("ES_USERNAME");
+});
+
+test("a bulk item whose index is missing is retried until the index is back, with what to fix in the log", async () => {
+  let calls = 0;
+  const client = {
+    bulk: async () => {
+      calls++;
+      const missing = { status: 404, error: { type: "index_not_found_exception", reason: "no such index [x]" } };
+      return { items: [{ index: calls < 3 ? missing : { status: 201 } }] };
+    },
+  } as unknown as Parameters<typeof bulkWrite>[0];
+  const refused = await bulkWrite(client, [{ op: "index", index: "x", id: "1", doc: {}, ref: 0 }], { retryMaxMs: 10 });
+  expect(refused).toEqual([]);
+  expect(calls).toBe(3);
+});
+
+test("a read refused for want of privilege stops the program; a missing index is waited for", async () => {
+  const denied = Object.assign(new Error("denied"), {
+    meta: { statusCode: 403, body: { error: { type: "security_exception" } } },
+  });
+  const thrown = await withRetry("search", async () => {
+    throw denied;
+  }).then(
+    () => undefined,
+    (e: Error & { fatal?: boolean }) => e,
+  );
+  expect(thrown?.fatal).toBe(true);
+  let n = 0;
+  const missing = { meta: { statusCode: 404, body: { error: { type: "index_not_found_exception" } } } };
+  expect(
+    await withRetry(
+      "search",
+      async () => {
+        if (n++ < 2) throw missing;
+        return "ok";
+      },
+      10,
+    ),
+  ).toBe("ok");
 });

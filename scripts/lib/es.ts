@@ -6,7 +6,9 @@
 // capped backoff (forever, so a bolt pauses rather than crash-looping), and hands back the items refused
 // for good (mapping errors, bad documents) so the caller dead-letters them before committing offsets. A request
 // refused as a whole (413 too large, 400, a permanent circuit breaker) is split until the culprit stands alone and
-// is refused; refused credentials (401, 403) stop the program with a message saying what to fix.
+// is refused; refused credentials (401, 403), of the request or of one item, stop the program with a message saying
+// what to fix. A missing index (404 index_not_found_exception: deleted, or not created yet where auto-creation is
+// off) is not the record's fault either: writes and reads wait for it, logging what to run.
 
 import { readFileSync } from "node:fs";
 import { Client, HttpConnection } from "@elastic/elasticsearch";
@@ -73,12 +75,23 @@ export function blockedForNow(status: number | undefined, type: string | undefin
   );
 }
 
-/** What to do with one item of a bulk answer. */
-export function itemOutcome(op: BulkOp, status: number, type?: string): "done" | "retry" | "refused" {
-  if (status < 300 || alreadyDone(op, status) || (op.op === "delete" && status === 404)) return "done";
-  if (status === 429 || status >= 500 || blockedForNow(status, type)) return "retry";
+/** An index that does not exist (deleted, or never created where auto-creation is off): wait for it, never
+ * dead-letter for it. */
+export function indexMissing(status: number | undefined, type: string | undefined): boolean {
+  return status === 404 && type === "index_not_found_exception";
+}
+
+/** What to do with one item of a bulk answer: "fatal" is a refusal of this program's rights (401, 403 other than a
+ * block), the same for every record, so the program stops with what to fix instead of dead-lettering them all. */
+export function itemOutcome(op: BulkOp, status: number, type?: string): "done" | "retry" | "refused" | "fatal" {
+  if (status < 300 || alreadyDone(op, status) || (op.op === "delete" && status === 404 && !indexMissing(status, type)))
+    return "done";
+  if (status === 429 || status >= 500 || blockedForNow(status, type) || indexMissing(status, type)) return "retry";
+  if (status === 401 || status === 403) return "fatal";
   return "refused";
 }
+
+const MISSING_HINT = "create it (bun scripts/setup/indices.ts, as make up does), then refill it (make rebuild)";
 
 /**
  * Write every op; resolves once each one landed or was refused for good (returned). Transient failures
@@ -112,14 +125,20 @@ export async function bulkWrite<T>(
       body.push({ [o.op]: meta });
       if (o.op !== "delete") body.push(o.doc);
     }
-    type Item = { status: number; _seq_no?: number; _primary_term?: number; error?: { type?: string; reason?: string } };
+    type Item = {
+      status: number;
+      _seq_no?: number;
+      _primary_term?: number;
+      error?: { type?: string; reason?: string };
+    };
     let items: Array<Record<string, Item>>;
     try {
       const res = await client.bulk({ operations: body, refresh: opts.refresh || undefined });
       items = res.items as typeof items;
     } catch (e) {
       const refusal = requestRefusal(e);
-      if (refusal === "credentials") throw Object.assign(new Error(credentialsMessage(e)), { fatal: true });
+      if (refusal === "credentials")
+        throw Object.assign(new Error(credentialsMessage((e as EsError).meta?.statusCode)), { fatal: true });
       if (refusal) {
         // The request itself was refused (too large, malformed, a permanent circuit breaker): split it until each
         // write stands alone; a write refused on its own is refused for good, for the caller to dead-letter.
@@ -145,9 +164,17 @@ export async function bulkWrite<T>(
       if (outcome === "done" && r.status === 409 && o.op === "create") unseen.add(o.index);
       if (r.status < 300 && r._seq_no !== undefined)
         opts.onWritten?.(o.ref, { seqNo: r._seq_no, primaryTerm: r._primary_term! });
+      if (outcome === "fatal") {
+        const what = `${r.status} ${r.error?.type ?? ""}: ${r.error?.reason ?? ""}`.slice(0, 300);
+        throw Object.assign(new Error(`${credentialsMessage(r.status)}; writing to ${o.index}: ${what}`), {
+          fatal: true,
+        });
+      }
       if (outcome === "retry") {
         retry.push(o);
-        why ??= `${r.status} ${r.error?.type ?? ""}`;
+        why ??= indexMissing(r.status, r.error?.type)
+          ? `404 index ${o.index} does not exist: ${MISSING_HINT}`
+          : `${r.status} ${r.error?.type ?? ""}`;
       } else if (outcome === "refused")
         refused.push({
           ref: o.ref,
@@ -164,7 +191,12 @@ export async function bulkWrite<T>(
   }
   if (opts.refresh === "wait_for" && unseen.size > 0) {
     const index = [...unseen];
-    await withRetry(`refresh of ${index.join(",")}`, () => client.indices.refresh({ index }), opts.retryMaxMs, opts.onRetry);
+    await withRetry(
+      `refresh of ${index.join(",")}`,
+      () => client.indices.refresh({ index }),
+      opts.retryMaxMs,
+      opts.onRetry,
+    );
   }
   return refused;
 }
@@ -177,24 +209,24 @@ type EsError = {
 export function requestRefusal(e: unknown): { status: number; reason: string } | "credentials" | undefined {
   const status = (e as EsError).meta?.statusCode;
   const err = (e as EsError).meta?.body?.error;
-  if (blockedForNow(status, err?.type)) return undefined;
+  if (blockedForNow(status, err?.type) || indexMissing(status, err?.type)) return undefined;
   if (status === 401 || status === 403) return "credentials";
   const permanent429 = status === 429 && err?.type === "circuit_breaking_exception" && err.durability === "PERMANENT";
   if (status === undefined || status < 400 || status >= 500 || (status === 429 && !permanent429)) return undefined;
   return { status, reason: `request refused: ${status} ${err?.type ?? ""}: ${err?.reason ?? String(e)}`.slice(0, 500) };
 }
 
-function credentialsMessage(e: unknown): string {
-  const status = (e as EsError).meta?.statusCode;
+function credentialsMessage(status: number | undefined): string {
   return `elasticsearch refused this program's credentials (${status}): check ES_USERNAME / ES_PASSWORD or ES_API_KEY and the privileges of its role`;
 }
 
 /** A read worth retrying: Elasticsearch busy (429), failing (5xx, shards not started), unreachable, or the index
- * closed for now; any other 4xx is a bug in the request, thrown. */
+ * closed or missing for now; any other 4xx is a bug in the request, thrown. */
 export function retryableRead(e: unknown): boolean {
   const status = (e as EsError).meta?.statusCode;
   const type = (e as EsError).meta?.body?.error?.type;
-  return status === undefined || status < 400 || status >= 500 || status === 429 || blockedForNow(status, type);
+  if (blockedForNow(status, type) || indexMissing(status, type)) return true;
+  return status === undefined || status < 400 || status >= 500 || status === 429;
 }
 
 /** Run a read (search, aggregation) until it succeeds, with the same backoff as writes; `onRetry` runs between
@@ -209,8 +241,17 @@ export async function withRetry<R>(
     try {
       return await fn();
     } catch (e) {
+      if (requestRefusal(e) === "credentials")
+        throw Object.assign(new Error(`${credentialsMessage((e as EsError).meta?.statusCode)} (${what})`), {
+          fatal: true,
+          cause: e,
+        });
       if (!retryableRead(e) || isStopping()) throw e;
-      await sleep(backoff(attempt, what, e, retryMaxMs));
+      const type = (e as EsError).meta?.body?.error?.type;
+      const why = indexMissing((e as EsError).meta?.statusCode, type)
+        ? `${what} (index missing: ${MISSING_HINT})`
+        : what;
+      await sleep(backoff(attempt, why, e, retryMaxMs));
       await onRetry?.();
     }
   }
