@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Config } from "./config.ts";
+import { type Config, PROJECT_ROOT } from "./config.ts";
 
 const LOGIN = {
   "scram-sha-512": ["SCRAM-SHA-512", "org.apache.kafka.common.security.scram.ScramLoginModule"],
@@ -63,3 +63,27 @@ export async function withToolConfig<T>(
 
 /** The --command-config arguments of a tool for the file of withToolConfig. */
 export const commandConfigArgs = (path: string | undefined) => (path ? ["--command-config", path] : []);
+
+/** Where Kafka is installed: KAFKA_HOME, else BTC_VAR/opt/kafka (bin/env.sh's default). */
+export function kafkaHome(env: Record<string, string | undefined> = process.env): string {
+  return env.KAFKA_HOME || join(env.BTC_VAR || join(PROJECT_ROOT, "var"), "opt/kafka");
+}
+
+/** The java command line of one of Kafka's tools, with the JVM options Kafka's bin/kafka-run-class.sh takes:
+ * KAFKA_HEAP_OPTS (default -Xmx256M), KAFKA_LOG4J_OPTS (default: warnings and errors to stderr), KAFKA_OPTS last. */
+export function javaToolCommand(cls: string, args: string[], env: Record<string, string | undefined> = process.env) {
+  const words = (v: string | undefined, fallback: string) => (v || fallback).split(/\s+/).filter(Boolean);
+  return [
+    "java",
+    ...words(env.KAFKA_HEAP_OPTS, "-Xmx256M"),
+    ...words(
+      env.KAFKA_LOG4J_OPTS,
+      `-Dlog4j2.configurationFile=${join(PROJECT_ROOT, "config/kafka-tools-log4j2.yaml")}`,
+    ),
+    ...words(env.KAFKA_OPTS, ""),
+    "-cp",
+    join(kafkaHome(env), "libs/*"),
+    cls,
+    ...args,
+  ];
+}
