@@ -3,7 +3,8 @@
 // the time `dlq-at`. Counted by reading the topic itself (the truth, whatever restarted), from where the previous
 // read stopped: a tally keeps per partition the next offset to read, per bolt the count and the newest reason, so a
 // call reads only what is new (nothing when the end offsets did not move). Records deleted by retention before any
-// read are counted apart (their bolt is unknown); a re-created topic (an end below what was read) starts over.
+// read are counted apart (their bolt is unknown). The tally names the topic by its Kafka topic id (topic-id.ts): a
+// re-created topic (another id, whatever its offsets; or an end below what was read) starts over.
 // In: p3-btc-dead-letters, through the reader's own consumer group `btc-<reader>-dead-letters` (offsets never
 // committed: the tally is the position). Out: nothing; make status keeps its tally in
 // var/run/health/<namespace>/dead-letters-status.json, the dashboard in memory. Env: the Kafka variables.
@@ -17,6 +18,8 @@ import { headerText } from "../lib/kafka.ts";
 export type BoltLetters = { count: number; newestAt: number; newestReason: string };
 export type Tally = {
   topic: string;
+  /** the topic's Kafka topic id when it was read (a tally without one, from before ids, starts over) */
+  topicId?: string;
   /** per partition, the next offset to read */
   next: Record<string, number>;
   bolts: Record<string, BoltLetters>;
@@ -27,13 +30,21 @@ export type Offsets = Record<string, number>;
 export type Range = { from: number; to: number };
 export type Letter = { offset: string; headers?: IHeaders; timestamp: string };
 
-export const emptyTally = (topic: string): Tally => ({ topic, next: {}, bolts: {}, deleted: 0 });
+export const emptyTally = (topic: string, topicId?: string): Tally => ({
+  topic,
+  topicId,
+  next: {},
+  bolts: {},
+  deleted: 0,
+});
 
-/** What to read per partition, [from, to), and the tally to fold it into: a re-created topic (an end below what was
- * read, or another topic) starts again; a log start above what was read counts the skipped records as deleted. */
-export function planRead(prev: Tally, topic: string, starts: Offsets, ends: Offsets) {
-  const reset = prev.topic !== topic || Object.entries(prev.next).some(([p, n]) => (ends[p] ?? 0) < n);
-  const tally: Tally = reset ? emptyTally(topic) : structuredClone(prev);
+/** What to read per partition, [from, to), and the tally to fold it into: a re-created topic (another topic id, an
+ * end below what was read, or another name) starts again; a log start above what was read counts the skipped
+ * records as deleted. */
+export function planRead(prev: Tally, topic: string, topicId: string, starts: Offsets, ends: Offsets) {
+  const reset =
+    prev.topic !== topic || prev.topicId !== topicId || Object.entries(prev.next).some(([p, n]) => (ends[p] ?? 0) < n);
+  const tally: Tally = reset ? emptyTally(topic, topicId) : structuredClone(prev);
   const ranges: Record<string, Range> = {};
   for (const [p, end] of Object.entries(ends)) {
     const start = starts[p] ?? 0;
@@ -116,17 +127,16 @@ export async function readRanges(
   }
 }
 
-/** Bring a tally up to the topic's offsets (starts and ends per partition): reads only what is new. */
+/** Bring a tally up to the topic's offsets (starts and ends per partition) and id: reads only what is new. */
 export async function updateTally(
   kafka: Kafka,
   cfg: Pick<Config, "namespace">,
   reader: string,
   prev: Tally,
-  starts: Offsets,
-  ends: Offsets,
+  topic: { id: string; starts: Offsets; ends: Offsets },
   timeoutMs = 8000,
 ): Promise<Tally> {
-  const { tally, ranges } = planRead(prev, topicsOf(cfg).deadLetters, starts, ends);
+  const { tally, ranges } = planRead(prev, topicsOf(cfg).deadLetters, topic.id, topic.starts, topic.ends);
   const group = `${cfg.namespace ? `${cfg.namespace}-` : ""}btc-${reader}-dead-letters`;
   await readRanges(kafka, group, tally, ranges, timeoutMs);
   return tally;

@@ -26,6 +26,7 @@ import {
   tallyFile,
   updateTally,
 } from "./dead-letters.ts";
+import { topicIdOf } from "./topic-id.ts";
 
 export const BOLTS = ["prices", "transactions", "blocks", "volume", "miners"] as const;
 
@@ -286,8 +287,11 @@ export async function pipelineHealth(
   const dl = opts.deadLetters;
   const dlq = part?.dlq;
   if (dl && dlq) {
+    // the topic's id, so that a re-created topic starts the tally over; not read: the tally stays, its rest unread
     const kafkaDl = kafkaClient(cfg, "pipeline-health-dead-letters");
-    dl.tally = await updateTally(kafkaDl, cfg, dl.reader, dl.tally, dlq.starts, dlq.ends).catch(() => dl.tally);
+    dl.tally = await topicIdOf(cfg, topicsOf(cfg).deadLetters, Math.max(ms, 3000))
+      .then((id) => updateTally(kafkaDl, cfg, dl.reader, dl.tally, { id, ...dlq }))
+      .catch(() => dl.tally);
   }
   return {
     at: Date.now(),
