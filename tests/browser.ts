@@ -74,7 +74,10 @@ export async function startDashboard(
       )
     )
       break;
-    if (i > 150 || proc.exitCode !== null) throw new Error(`dashboard did not start (exit ${proc.exitCode})`);
+    if (i > 600 || proc.exitCode !== null) {
+      proc.kill("SIGKILL"); // a loaded machine: 60 s; never left running when the test gives up
+      throw new Error(`dashboard did not start (exit ${proc.exitCode})`);
+    }
     await Bun.sleep(100);
   }
   return {

@@ -90,6 +90,13 @@ export class Live {
     this.deadLetters = { reader: "dashboard", tally: emptyTally(topicsOf(cfg).deadLetters) };
   }
 
+  /** Events every page gets now and again on connecting, by name (the failover's "cluster": clusters.ts). */
+  private announced = new Map<string, string>();
+  announce(event: string, data: string): void {
+    this.announced.set(event, data);
+    this.broadcast(event, data);
+  }
+
   get subscribers(): number {
     return this.subs.size;
   }
@@ -97,6 +104,7 @@ export class Live {
   subscribe(sub: Sub): () => void {
     this.subs.add(sub);
     sub.send("status", JSON.stringify(this.status));
+    for (const [event, data] of this.announced) sub.send(event, data);
     const key = viewKey(sub.view);
     const last = this.last.get(key);
     if (last) sub.send("data", last);

@@ -13,12 +13,13 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Client } from "@elastic/elasticsearch";
 import { type Config, configOrExit, PROJECT_ROOT } from "../lib/config.ts";
-import { esClient } from "../lib/es.ts";
 import { kafkaClient } from "../lib/kafka.ts";
 import { fatal, log } from "../lib/log.ts";
 import { onShutdown } from "../lib/shutdown.ts";
 import { type Access, AccessError, accessOf, hostAllowed, tlsFiles } from "./access.ts";
 import { answer } from "./api.ts";
+import { Clusters } from "./clusters.ts";
+import { bannerOf } from "./failover.ts";
 import { Live, type StreamView } from "./live.ts";
 import { parseRequest } from "./params.ts";
 import { Logins } from "./logins.ts";
@@ -140,8 +141,12 @@ async function main() {
   }
   const admin = kafkaClient(cfg, "dashboard").admin({ retry: { retries: 1 } });
   await admin.connect().catch((e) => log.warn("kafka admin not connected yet", { error: e }));
-  const es = esClient(cfg);
+  // the primary cluster, or the standby while the primary is lost (clusters.ts, failover.ts)
+  const clusters = new Clusters(cfg, admin);
+  const es = clusters.client;
   const live = new Live(cfg, es, admin);
+  clusters.onChange((i) => live.announce("cluster", JSON.stringify({ ...i, banner: bannerOf(i) })));
+  void clusters.run();
   const fetch = handler(cfg, live, es, access);
   const server = Bun.serve({
     hostname: cfg.dashboardHost,
@@ -160,6 +165,7 @@ async function main() {
   });
   onShutdown("admin", () => admin.disconnect());
   onShutdown("server", () => {
+    clusters.stop();
     live.stop();
     server.stop(true);
   });

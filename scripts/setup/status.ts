@@ -23,6 +23,7 @@ import { kafkaClient } from "../lib/kafka.ts";
 import { commandConfigArgs, withToolConfig } from "../lib/kafka-tools.ts";
 import { fatal, sleep } from "../lib/log.ts";
 import { readSourceHealth, sourceProblems } from "../producers/source-health.ts";
+import { standbyPart } from "../standby/status-part.ts";
 
 const ROOT = PROJECT_ROOT;
 $.verbose = false;
@@ -167,6 +168,7 @@ async function main() {
     await supervisorPart(),
     await kafkaPart(cfg),
     await esPart(cfg),
+    await standbyPart(cfg),
     await pipelinePart(cfg),
     sourcesPart(cfg),
   ];

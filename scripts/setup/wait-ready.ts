@@ -1,9 +1,10 @@
 // Wait until the clusters of the profile are ready: every Kafka broker registered with an active controller
 // (the KRaft quorum), and Elasticsearch green with every node joined. Prints progress every 5 s; exits 1 after
-// WAIT_TIMEOUT_S (default 300) saying what is still missing.
-// Reads: BTC_PROFILE, KAFKA_BROKERS, ES_NODES, WAIT_TIMEOUT_S.
+// WAIT_TIMEOUT_S (default 300) saying what is still missing. With ES_STANDBY=1 the standby cluster too (green, every
+// standby node joined).
+// Reads: BTC_PROFILE, KAFKA_BROKERS, ES_NODES, ES_STANDBY, ES_STANDBY_NODES(_N), WAIT_TIMEOUT_S.
 
-import { type Config, configOrExit } from "../lib/config.ts";
+import { type Config, configOrExit, standbyConfigOf } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 import { kafkaClient } from "../lib/kafka.ts";
 import { fatal, sleep } from "../lib/log.ts";
@@ -42,14 +43,23 @@ export async function esNotReady(cfg: Config): Promise<string | null> {
 
 async function main() {
   const cfg = configOrExit();
+  const standby = cfg.standby.enabled ? standbyConfigOf() : null;
   const timeoutS = Number(process.env.WAIT_TIMEOUT_S ?? 300);
   const t0 = Date.now();
   let lastPrint = 0;
   for (;;) {
-    const [kafka, es] = await Promise.all([kafkaNotReady(cfg), esNotReady(cfg)]);
+    const [kafka, primary, sb] = await Promise.all([
+      kafkaNotReady(cfg),
+      esNotReady(cfg),
+      standby ? esNotReady(standby) : null,
+    ]);
+    const es = primary ?? (sb && `standby cluster: ${sb}`);
     const elapsed = Math.round((Date.now() - t0) / 1000);
     if (!kafka && !es) {
-      console.log(`    ready after ${elapsed} s: Kafka quorum of ${cfg.kafka.brokers.length}, Elasticsearch green`);
+      const also = standby ? `, the standby green (${standby.es.nodes.length} nodes)` : "";
+      console.log(
+        `    ready after ${elapsed} s: Kafka quorum of ${cfg.kafka.brokers.length}, Elasticsearch green${also}`,
+      );
       return;
     }
     if (elapsed > timeoutS) {

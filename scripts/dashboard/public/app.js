@@ -72,6 +72,12 @@ function connect() {
     showDrills(state, periods());
   });
   es.addEventListener("health", (e) => renderHealth(JSON.parse(e.data)));
+  // the failover (clusters.ts): "serving from the standby, N s behind" while the primary cluster is lost
+  es.addEventListener("cluster", (e) => {
+    const banner = JSON.parse(e.data).banner ?? "";
+    $("cluster").hidden = !banner;
+    setText("cluster", banner);
+  });
   es.addEventListener("status", (e) => {
     const s = JSON.parse(e.data);
     outage(
