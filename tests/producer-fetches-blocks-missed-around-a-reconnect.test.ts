@@ -76,7 +76,9 @@ test("two announcements dropped around a close, details failing: every block fet
     await run.exited;
   }
   source.failing.delete(b1.hash);
+  const released = Date.now();
   const diff = await waitForFigures(cfg, want, 120_000);
+  console.log(`figures exact ${((Date.now() - released) / 1000).toFixed(1)} s after b1's details were served`);
 
   expect(source.sent).toEqual([b0.hash, b1.hash, b4.hash]); // b2 and b3 never announced
   for (const b of [b2, b3]) {

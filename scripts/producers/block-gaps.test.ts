@@ -33,7 +33,7 @@ function harness(tip: number, failures: Record<number, number> = {}) {
     publish: (_c, height) => published.push(height),
     fetchTip: async () => ({ hash: hash(tip), height: tip }),
     retryMaxMs: 100,
-    onWaiting: (w) => {
+    onChange: (w) => {
       waiting = w;
     },
   });
@@ -88,4 +88,16 @@ test("details failing from every source are tried again until they come; the blo
   expect(h.asked.filter((n) => n === 2).length).toBe(4);
   expect(h.waiting()).toEqual([]);
   h.gaps.stop();
+});
+
+test("a new run resumes from the previous one: blocks mined while it was down are fetched, its waiting ones too", async () => {
+  const h = harness(9);
+  h.gaps.resume({
+    tip: { hash: hash(5), height: 5 },
+    waiting: [{ hash: hash(3), height: 3, why: "announced", since: 0, attempts: 7, reason: "HTTP 500" }],
+  });
+  await h.gaps.checkTip(); // 9 never seen: 9, 8, 7, 6 fetched, down to 5
+  for (let i = 0; i < 10; i++) await settle();
+  expect(h.published.sort()).toEqual([3, 6, 7, 8, 9]);
+  expect(h.gaps.tip()).toEqual({ hash: hash(9), height: 9 });
 });

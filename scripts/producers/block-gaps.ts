@@ -3,9 +3,11 @@
 // (tried again after 2 s, 4 s, ... up to BLOCK_RETRY_MAX_MS, with jitter, each failure logged); a parent never
 // seen (a block's details name a previous block not seen, at a height the run already covers: fetched by hash,
 // then its own parent, down to a block seen); the source's tip never seen (asked on each (re)connection and every
-// BLOCK_TIP_CHECK_MS: an announcement sent while the WebSocket was down). The blocks waiting for details are in
-// the source-health file, which `make status` reads (source-health.ts). Details bodies are published keyed by the
-// block's height, like those of an announcement. Env: BLOCK_RETRY_MAX_MS, BLOCK_TIP_CHECK_MS.
+// BLOCK_TIP_CHECK_MS: an announcement sent while the WebSocket was down). The blocks waiting for details and the
+// newest block fetched are in the source-health file, which `make status` reads (source-health.ts); a new run
+// resumes from them (resume), so blocks mined while the producer was down are fetched too (up to REORG_DEPTH).
+// Details bodies are published keyed by the block's height, like an announcement's.
+// Env: BLOCK_RETRY_MAX_MS, BLOCK_TIP_CHECK_MS.
 
 import { REORG_DEPTH } from "../domain/best-chain.ts";
 import { blockPartOf } from "../domain/chain.ts";
@@ -14,6 +16,7 @@ import type { Captured } from "./capture.ts";
 
 /** A block whose details are wanted: why, since when, how many tries, the last failure. */
 export type Wanted = { hash: string; height: number; why: string; since: number; attempts: number; reason?: string };
+export type BlockId = { hash: string; height: number };
 
 export type GapDeps = {
   /** the details bodies of a block; throws with the reason when every source failed */
@@ -22,8 +25,8 @@ export type GapDeps = {
   /** the source's newest block */
   fetchTip: () => Promise<{ hash: string; height: number }>;
   retryMaxMs: number;
-  /** told whenever the blocks waiting change */
-  onWaiting?: (waiting: Wanted[]) => void;
+  /** told whenever the blocks waiting or the newest block fetched change */
+  onChange?: (waiting: Wanted[], tip: BlockId | undefined) => void;
 };
 
 /** More blocks waiting than this (a flood of bogus announcements) are refused, logged. */
@@ -56,6 +59,26 @@ export class BlockGaps {
     this.want(hash, height, "announced");
   }
 
+  /** What a previous run left: its newest block fetched (seen, so the blocks above it are walked back to it) and
+   * the blocks it was still waiting for (wanted again). */
+  resume(prev: { tip?: BlockId; waiting?: Wanted[] } | undefined): void {
+    if (prev?.tip) {
+      this.note(prev.tip.hash, prev.tip.height);
+      this.detailed.add(prev.tip.hash);
+    }
+    for (const w of prev?.waiting ?? []) this.want(w.hash, w.height, w.why);
+  }
+
+  /** The newest block whose details were fetched (this run, or the previous one's). */
+  tip(): BlockId | undefined {
+    let best: BlockId | undefined;
+    for (const hash of this.detailed) {
+      const height = this.seen.get(hash)!;
+      if (!best || height > best.height) best = { hash, height };
+    }
+    return best;
+  }
+
   /** Compare the source's tip with what was seen; an unseen tip is fetched (then its missing parents). */
   async checkTip(): Promise<void> {
     try {
@@ -84,6 +107,7 @@ export class BlockGaps {
     const floor = Math.max(...this.seen.values()) - 2 * REORG_DEPTH;
     for (const [h, at] of this.seen) if (at < floor && !this.waiting.has(h)) this.seen.delete(h);
     for (const h of this.detailed) if (!this.seen.has(h)) this.detailed.delete(h);
+    // (a block is seen as long as it waits: a flood is bounded by MAX_WAITING)
   }
 
   private async attempt(hash: string): Promise<void> {
@@ -115,7 +139,7 @@ export class BlockGaps {
       this.timers.add(t);
     } finally {
       this.busy.delete(hash);
-      this.d.onWaiting?.([...this.waiting.values()]);
+      this.d.onChange?.([...this.waiting.values()], this.tip());
     }
   }
 

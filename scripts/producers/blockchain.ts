@@ -20,7 +20,7 @@ import type { Pool } from "../simulator/simulator-random.ts";
 import { fetchBlockDetails, fetchTip } from "./block-details.ts";
 import { BlockGaps } from "./block-gaps.ts";
 import { type Ingest, paced, startPublishing, until } from "./runtime.ts";
-import { blocksWaiting, connectionLost, type SourceHealth } from "./source-health.ts";
+import { blocksWaiting, connectionLost, readSourceHealth, type SourceHealth } from "./source-health.ts";
 import { runWsFeed } from "./ws-feed.ts";
 
 export const CHAIN_FEEDS = new Set([
@@ -42,7 +42,7 @@ export function announcedBlock(text: string): { hash: string; height: number } |
   }
 }
 
-async function live(cfg: Config, ingest: Ingest, health?: SourceHealth): Promise<void> {
+async function live(cfg: Config, ingest: Ingest, health?: SourceHealth, before?: SourceHealth): Promise<void> {
   const p = cfg.producers;
   const details = {
     blockchainApi: p.blockchainApi,
@@ -56,8 +56,9 @@ async function live(cfg: Config, ingest: Ingest, health?: SourceHealth): Promise
     fetchTip: () => fetchTip(details),
     publish: (c, height) => void ingest(c, { height }),
     retryMaxMs: p.blockRetryMaxMs,
-    onWaiting: (waiting) => health && blocksWaiting(health, waiting),
+    onChange: (waiting, tip) => health && blocksWaiting(health, waiting, tip),
   });
+  if (before?.mode === "live") gaps.resume(before);
   const tipTimer = setInterval(() => void gaps.checkTip(), p.blockTipCheckMs);
   onShutdown("block gaps", async () => {
     clearInterval(tipTimer);
@@ -115,6 +116,8 @@ async function replay(cfg: Config, ingest: Ingest): Promise<void> {
 
 export async function main(): Promise<void> {
   const cfg = configOrExit();
+  // what the previous run reported (read before this run's first report replaces it): the live mode resumes from it
+  const before = readSourceHealth(cfg.healthDir).find((h) => h.producer === "blockchain");
   const { ingest, health } = startPublishing(cfg, "blockchain");
   log.info("blockchain producer started", {
     mode: cfg.producers.mode,
@@ -124,7 +127,7 @@ export async function main(): Promise<void> {
       : {}),
   });
   const run = { live, simulate, replay }[cfg.producers.mode];
-  await run(cfg, ingest, health);
+  await run(cfg, ingest, health, before);
   await whenStopping();
 }
 

@@ -17,6 +17,8 @@ export type SourceHealth = {
   failing: Record<string, { reason: string; since: number; last: number }>;
   /** blocks whose details are being fetched again (announced, or found missing), oldest first */
   waiting?: Array<{ hash: string; height: number; why: string; since: number; attempts: number; reason?: string }>;
+  /** the newest block whose details were fetched (a new run resumes from it) */
+  tip?: { hash: string; height: number };
 };
 
 export function newSourceHealth(producer: string, mode: string): SourceHealth {
@@ -33,9 +35,15 @@ export function connectionLost(h: SourceHealth, reason: string, at = Date.now())
   h.lastLoss = { reason, at };
 }
 
-/** The blocks waiting for their details now (only those tried at least once and failed are shown by status). */
-export function blocksWaiting(h: SourceHealth, waiting: NonNullable<SourceHealth["waiting"]>): void {
+/** The blocks waiting for their details now (only those tried at least once and failed are shown by status), and
+ * the newest block fetched. */
+export function blocksWaiting(
+  h: SourceHealth,
+  waiting: NonNullable<SourceHealth["waiting"]>,
+  tip?: SourceHealth["tip"],
+): void {
   h.waiting = [...waiting].sort((a, b) => a.since - b.since);
+  if (tip) h.tip = tip;
 }
 
 /** A source answered (ok) or was skipped with a reason. */
