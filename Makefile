@@ -3,6 +3,7 @@ SHELL := /bin/bash
 export BTC_PROFILE ?= full
 CTL := supervisorctl -c supervisord.conf
 
+.PHONY: kafka-add-broker kafka-rebalance kafka-drain kafka-remove-broker kafka-partitions
 .PHONY: help setup up demo replay chaos down status test test-unit test-integration lint format check bench kibana-import clean rebuild
 
 help: ## this list
@@ -59,6 +60,21 @@ clean: ## stop everything and delete the data of the profile (its brokers' logs,
 	@if [ "$${CLEAN_CONFIRM:-}" != yes ]; then echo "refused: nothing stopped or deleted. To go on: CLEAN_CONFIRM=yes make clean" >&2; exit 1; fi
 	@$(MAKE) --no-print-directory down
 	. bin/env.sh && rm -rf "$$BTC_DATA"/kafka-* && for d in "$$ES_DATA"/es-*; do rm -rf "$$d"/data "$$d"/config "$$d"/logs; done
+
+kafka-add-broker: ## scenario 1: add a broker to the running Kafka cluster (ports 9095-9097), then make kafka-rebalance
+	@bun scripts/scale/broker-add.ts $(if $(PORT),--port $(PORT))
+
+kafka-rebalance: ## move an even share of the platform's partition replicas onto every broker (Kafka's reassignment, throttled, verified)
+	@bun scripts/scale/reassign.ts rebalance $(if $(TOPICS),--topics $(TOPICS)) $(if $(THROTTLE),--throttle $(THROTTLE))
+
+kafka-drain: ## move every replica off a broker: make kafka-drain BROKER=4
+	@bun scripts/scale/reassign.ts drain --broker "$(BROKER)" $(if $(THROTTLE),--throttle $(THROTTLE))
+
+kafka-remove-broker: ## stop and unregister a drained broker added by kafka-add-broker: make kafka-remove-broker BROKER=4
+	@bun scripts/scale/broker-remove.ts --broker "$(BROKER)"
+
+kafka-partitions: ## raise the partitions of the platform's topics live: make kafka-partitions PARTITIONS=18
+	@bun scripts/scale/partitions.ts --partitions "$(PARTITIONS)" $(if $(TOPICS),--topics $(TOPICS))
 
 rebuild: ## rebuild every index from Kafka into a new generation, swap the aliases; refused if Kafka lost history the indices hold: REBUILD_CONFIRM=yes make rebuild (README)
 	@bun scripts/setup/rebuild.ts

@@ -49,6 +49,8 @@ export async function runBolt(opts: { cfg: Config; name: string; topics: string[
     heartbeatInterval: 3000,
     maxBytesPerPartition: 4 * 1_048_576,
     maxWaitTimeInMs: 250,
+    // Partitions added live (scripts/scale/partitions.ts) are seen within this, and the group rebalances onto them.
+    metadataMaxAge: 30_000,
     retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
   });
   let lastSign = Date.now();
