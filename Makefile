@@ -4,7 +4,7 @@ export BTC_PROFILE ?= full
 CTL := supervisorctl -c supervisord.conf
 
 .PHONY: kafka-add-broker kafka-rebalance kafka-drain kafka-remove-broker kafka-partitions
-.PHONY: help setup up demo replay chaos down status test test-unit test-integration lint format check bench kibana-import clean rebuild
+.PHONY: help setup up demo replay chaos down status test test-unit test-integration lint format check bench kibana-import clean rebuild snapshot restore
 
 help: ## this list
 	@grep -E '^[a-z-]+:.*## ' Makefile | sed 's/:.*## /\t/'
@@ -78,3 +78,9 @@ kafka-partitions: ## raise the partitions of the platform's topics live: make ka
 
 rebuild: ## rebuild every index from Kafka into a new generation, swap the aliases; refused if Kafka lost history the indices hold: REBUILD_CONFIRM=yes make rebuild (README)
 	@bun scripts/setup/rebuild.ts
+
+snapshot: ## snapshot every index (with the bolts' Kafka offsets) into the repository under var/: docs/backups.md
+	@bun scripts/backup/snapshot.ts
+
+restore: ## restore a snapshot (RESTORE_SNAPSHOT, default the newest) into an empty cluster, bolts resume from its offsets; over existing indices: RESTORE_CONFIRM=yes make restore
+	@bun scripts/backup/restore.ts

@@ -38,6 +38,7 @@ bun scripts/setup/topics.ts
 # secure mode: the ACLs of every program, before any program starts (the brokers also create them in the background)
 if [ "${BTC_SECURE:-0}" = 1 ]; then bun scripts/setup/secure-kafka.ts; fi
 bun scripts/setup/indices.ts
+bun scripts/backup/repository.ts
 if [ "${ES_STANDBY:-0}" = 1 ]; then echo "==> the standby's indices"; ES_TARGET=standby bun scripts/setup/indices.ts; fi
 if [ "${UP_CLUSTERS_ONLY:-0}" != 1 ]; then
   mode="${SOURCE_MODE:-${UP_MODE:-simulate}}"
@@ -46,6 +47,9 @@ if [ "${UP_CLUSTERS_ONLY:-0}" != 1 ]; then
   printf 'SOURCE_MODE=%s\n' "$mode" > "$BTC_VAR/run/producers.env"
   mapfile -t bolts < <(ctl status | awk -v sb="${ES_STANDBY:-0}" '$1 ~ /^storm:bolt-/ || (sb == 1 && $1 ~ /^standby:bolt-/) {print $1}')
   ctl start "${bolts[@]}" es-kibana:dashboard 2>&1 | sed '/already started/d; s/^/    /'
+  # the scheduled snapshots (docs/backups.md); a supervisord started before the program existed does not know it
+  ctl start es-kibana:snapshots 2>&1 | sed '/already started/d; s/^/    /' \
+    || echo "    es-kibana:snapshots unknown to the running supervisord: make down, then make up, loads it"
   ctl reread >/dev/null && ctl update producer | sed 's/^/    /'   # an edited [program:] of a producer takes effect
   ctl restart producer: 2>&1 | sed '/not running/d; s/^/    /'
   [ -n "${KIBANA_HOME:-}" ] && ctl start es-kibana:kibana | sed 's/^/    /'
