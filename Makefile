@@ -1,6 +1,7 @@
 # btc-realtime: the operator's commands. `make help` lists them.
 SHELL := /bin/bash
-export BTC_PROFILE ?= full
+# BTC_PROFILE and every other setting come from the environment and .env, which bin/env.sh and the scripts read
+# (scripts/lib/dotenv.ts); make does not set them, so that a BTC_PROFILE in .env is the one every command uses.
 CTL := supervisorctl -c supervisord.conf
 
 .PHONY: kafka-add-broker kafka-rebalance kafka-drain kafka-remove-broker kafka-partitions

@@ -1,12 +1,45 @@
 # Sourced by every bin/ script: the project's paths and the profile, from the environment and an optional .env.
 # Like Kafka's bin/kafka-run-class.sh, it only sets variables; it runs nothing.
 BTC_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-# .env fills in what the environment does not set (the environment wins, as in Bun's own .env loading).
-if [ -f "$BTC_HOME/.env" ]; then
+# btc_dotenv FILE: export FILE's variables that the environment does not set (the environment wins, even empty).
+# The strict format of scripts/lib/dotenv.ts, with the same refusals (FILE:LINE: reason, then exit 1), so that Bun
+# and bash read the same variables: KEY=VALUE, VALUE empty, 'single', "double" (no " \ $ `) or bare (no space,
+# quote, # \ $ `); comments on their own line; literal (nothing expanded or run); no export, no key twice.
+btc_dotenv() {
+  local file="$1" line name raw value n=0 seen=" " dq=\" sq=\' why
   while IFS= read -r line || [ -n "$line" ]; do
-    case "$line" in [A-Za-z_]*=*) name="${line%%=*}"; [ -n "${!name+x}" ] || eval "export $line" ;; esac
-  done < "$BTC_HOME/.env"
-fi
+    n=$((n + 1)); why=""
+    if [[ $line == *$'\r'* ]]; then why="a carriage return (save the file with Unix line endings)"
+    elif [[ $line =~ ^[[:space:]]*(#|$) ]]; then continue
+    elif [[ $line =~ ^export[[:space:]] ]]; then why="'export' is not taken (write KEY=VALUE)"
+    elif [[ $line != *=* ]]; then why="expected KEY=VALUE"
+    else
+      name="${line%%=*}"; raw="${line#*=}"
+      if ! [[ $name =~ ^[A-Za-z_][A-Za-z0-9_]*$ ]]; then why="'$name' is not a variable name (no space around =)"
+      elif [ -z "$raw" ]; then value=""
+      elif [[ ${raw:0:1} == "$sq" || ${raw:0:1} == "$dq" ]]; then
+        local q="${raw:0:1}" rest="${raw:1}"
+        if [[ $rest != *"$q"* ]]; then why="unterminated $q quote"
+        elif [[ ${rest%%"$q"*}$q != "$rest" ]]; then why="text after the closing quote (a comment goes on its own line)"
+        else
+          value="${rest%"$q"}"
+          if [[ $q == "$dq" && $value =~ [\\\$\`] ]]; then why="\\, \$ or \` inside double quotes (nothing is expanded: use single quotes)"; fi
+        fi
+      elif [[ $raw =~ [\$\`] ]]; then why="\$ or \` in a bare value (nothing is expanded or run: use single quotes)"
+      elif [[ $raw =~ [[:space:]] ]]; then why="a value with spaces must be quoted (a comment goes on its own line)"
+      elif [[ $raw =~ [\'\"\\#] ]]; then why="a quote, # or \\ in a bare value (quote the whole value)"
+      else value="$raw"
+      fi
+      if [ -z "$why" ] && [[ $seen == *" $name "* ]]; then why="$name is set twice"; fi
+    fi
+    if [ -n "$why" ]; then echo "$file:$n: $why" >&2; return 1; fi
+    seen="$seen$name "
+    [ -n "${!name+x}" ] || export "$name=$value"
+  done < "$file"
+}
+# Only .env is read, by bash here and by Bun (scripts/lib/config.ts); a .env.local would be read by neither.
+if [ -f "$BTC_HOME/.env.local" ]; then echo "$BTC_HOME/.env.local: not read (only .env is): move its lines into .env" >&2; exit 1; fi
+if [ -f "$BTC_HOME/.env" ]; then btc_dotenv "$BTC_HOME/.env" || exit 1; fi
 BTC_PROFILE="${BTC_PROFILE:-full}"
 case "$BTC_PROFILE" in full|small) ;; *) echo "BTC_PROFILE must be 'full' or 'small', not '$BTC_PROFILE'" >&2; exit 1 ;; esac
 BTC_VAR="${BTC_VAR:-$BTC_HOME/var}"

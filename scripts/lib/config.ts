@@ -1,9 +1,12 @@
 // Configuration: every environment variable the scripts read, with its typed default, in one place.
-// Each variable is documented in .env.example (a drift test keeps the two in step). Bun loads .env itself.
+// Each variable is documented in .env.example (a drift test keeps the two in step). The checkout's .env is read by
+// dotenv.ts (Bun's own .env loading is off: bunfig.toml), in the strict format bin/env.sh reads too; a .env line
+// refused there refuses every configuration here. The environment wins over .env.
 // A value that does not parse is refused with a message naming the variable and what it expects.
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { PROJECT_DOTENV } from "./dotenv.ts";
 
 export class ConfigError extends Error {}
 
@@ -47,6 +50,7 @@ function list(env: Env, name: string, fallback: string[]): string[] {
 
 /** The whole configuration, derived from an environment (process.env by default). Throws ConfigError. */
 export function loadConfig(env: Env = process.env) {
+  if (PROJECT_DOTENV.error) throw new ConfigError(PROJECT_DOTENV.error);
   const profile = str(env, "BTC_PROFILE", "full");
   if (!PROFILES.includes(profile as Profile)) throw new ConfigError(`BTC_PROFILE=${profile}: expected full or small`);
   const full = profile === "full";

@@ -1,6 +1,8 @@
 // One structured logger: a JSON line per event on stdout, which supervisord keeps in var/log/<program>.log.
 // `log.info("msg", { field })`. LOG_LEVEL (debug, info, warn, error) filters. `fatal(e)` logs and exits 1.
 
+import "./dotenv.ts"; // the checkout's .env is in process.env before LOG_LEVEL is read below
+
 const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
 type Level = keyof typeof LEVELS;
 
