@@ -6,10 +6,11 @@
 // Out: btc-raw-blocks, id = block hash. Each message is parsed once; the parts of a slice are merged per block into
 //      its stored document (domain/chain.ts withPart), which holds facts and where each feed's message is in Kafka
 //      (topic, partition, offset), never the message text. The chain status comes in the same pass: the links of
-//      the blocks from 2 x REORG_DEPTH (100) below the slice's lowest height to 100 above its highest are read,
-//      and every block from 100 below the lowest up gets orphaned true or false by the best-chain rule
-//      (domain/best-chain.ts: true = lost a split, or waits for its parent), so a reorganisation of any depth up
-//      to 100 is settled when its last block comes, and a missing parent that arrives connects the blocks above.
+//      the blocks from 2 x REORG_DEPTH (100) below the slice's lowest height to 200 above its highest are read,
+//      and every block from 100 below the lowest to 100 above the highest gets orphaned true or false by the
+//      best-chain rule (domain/best-chain.ts: true = lost a split, or waits for its parent), so a reorganisation
+//      of any depth up to 100 is settled when its last block comes, and a missing parent that arrives connects
+//      the blocks above it.
 //      Only what changed is written, in one bulk per pass, each write guarded by the version read (if_seq_no); a
 //      pass that wrote is followed, after a refresh, by another, until one finds nothing to change (a repeat costs
 //      one get and one search, no write). Then the days and months of every block in that range go to
@@ -74,10 +75,13 @@ async function pass(
   }
   const heights = [...docs.values()].map((d) => d.height);
   const [lo, hi] = [Math.min(...heights) - REORG_DEPTH, Math.max(...heights)];
-  // from 2 x REORG_DEPTH below: the blocks re-evaluated are judged connected on what lies under them
-  const links = (await chainLinks(es, cfg, lo - REORG_DEPTH, hi + REORG_DEPTH, hb)).filter((l) => !docs.has(l.hash));
+  // read from 2 x REORG_DEPTH below to 2 x above, re-evaluated from 100 below to 100 above: each block re-evaluated
+  // is judged on what lies under it (connected or not) and on the splits decided within 100 above it
+  const links = (await chainLinks(es, cfg, lo - REORG_DEPTH, hi + 2 * REORG_DEPTH, hb)).filter(
+    (l) => !docs.has(l.hash),
+  );
   const known = [...links, ...docs.values()];
-  const flags = orphanFlags(known, heights);
+  const flags = orphanFlags(known, heights, hi + REORG_DEPTH);
   for (const b of known)
     if (b.height >= lo && (b.height <= hi || flags.has(b.hash)))
       for (const k of periodKeysOf(b.time)) out.periods.add(k);

@@ -161,3 +161,10 @@ test("the lowest known block, and a block more than REORG_DEPTH above any other,
 test("a block naming a parent at another height than just below it is not connected", () => {
   expect(orphans(arrive([...tip, { hash: "skip", height: H + 3, prev_block: `T${H}` }]))).toEqual(["skip"]);
 });
+
+test("orphanFlags changes nothing above the bound it is given (the caller judges blocks on 100 above them)", () => {
+  const chain = branch("K", H, 6);
+  const gap = chain.filter((b) => b.height !== H + 2).map((b) => ({ ...b, orphaned: b.height > H + 2 }));
+  const changes = orphanFlags([...gap, chain[2]!], [H + 2], H + 4);
+  expect([...changes.keys()].sort()).toEqual([`K${H + 3}`, `K${H + 4}`]);
+});

@@ -12,7 +12,8 @@
 // heights with no connected block, the walk starts again from every connected block there.
 // bestChainFlags: not counted (true: lost a split or waiting) or counted (false) for every known block.
 // orphanFlags: the flags that change when blocks arrive at some heights, from REORG_DEPTH below the lowest of them
-// up (an arrival can connect the blocks above it).
+// up (an arrival can connect the blocks above it), to a bound the caller gives (a block is judged on what is known
+// up to REORG_DEPTH above it).
 
 export type Linked = { hash: string; height: number; prev_block?: string; orphaned?: boolean };
 
@@ -71,17 +72,17 @@ export function bestChainFlags(known: Linked[]): Map<string, boolean> {
 }
 
 /** The flags that change, given the known blocks (the arrivals among them) and the arrivals' heights: blocks from
- * REORG_DEPTH below the lowest arrival upwards are re-evaluated (those below keep their flags). The known blocks
- * should reach 2 x REORG_DEPTH below the lowest arrival, so that the blocks re-evaluated are judged connected or
- * not on all that is known under them. */
-export function orphanFlags(known: Linked[], touched: number[]): Map<string, boolean> {
+ * REORG_DEPTH below the lowest arrival up to `upTo` are re-evaluated (the others keep their flags). The known
+ * blocks should reach 2 x REORG_DEPTH below the lowest arrival and REORG_DEPTH above `upTo`, so that every block
+ * re-evaluated is judged on what lies under it and on the splits decided within REORG_DEPTH above it. */
+export function orphanFlags(known: Linked[], touched: number[], upTo = Number.POSITIVE_INFINITY): Map<string, boolean> {
   const changes = new Map<string, boolean>();
   if (touched.length === 0) return changes;
   const lo = Math.min(...touched) - REORG_DEPTH;
   const flags = bestChainFlags(known);
   for (const b of known) {
     const orphaned = flags.get(b.hash)!;
-    if (b.height >= lo && orphaned !== (b.orphaned ?? false)) changes.set(b.hash, orphaned);
+    if (b.height >= lo && b.height <= upTo && orphaned !== (b.orphaned ?? false)) changes.set(b.hash, orphaned);
   }
   return changes;
 }
