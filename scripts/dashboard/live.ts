@@ -1,7 +1,8 @@
 // The dashboard's live side: for each view watched (a time range, a day and a month for the miners), runs the
 // named queries in one _msearch every POLL_MS (views one after another, so load stays bounded), pushes a snapshot
-// to the view's SSE subscribers only when it changed, keeps the pipeline's health fresh, and tells every page when
-// Elasticsearch stops answering and when it is back. What reaches the browser never carries an error's text.
+// to the view's SSE subscribers only when it changed, keeps the pipeline's health fresh while a page watches, and
+// tells every page when Elasticsearch stops answering and when it is back. What reaches the browser never carries
+// an error's text.
 // Indices read: btc-value, btc-volume, btc-miner. Kafka: consumer-group offsets (health), the dead-letter topic
 // (what is new, per bolt: health/dead-letters.ts).
 
@@ -169,7 +170,10 @@ export class Live {
     void (async () => {
       let prev: Sample | undefined;
       while (!this.stopped) {
-        prev = (await this.healthOnce(prev).catch(() => undefined))?.sample ?? prev;
+        // nobody watching: no probe, so an idle dashboard costs next to nothing (docs/speed.md); what it knew is
+        // dropped, not shown stale: /api/health then probes on demand, a new page gets health within HEALTH_MS
+        if (this.subs.size > 0) prev = (await this.healthOnce(prev).catch(() => undefined))?.sample ?? prev;
+        else [this.health, this.healthRaw] = [null, null];
         await sleep(HEALTH_MS);
       }
     })();
