@@ -101,3 +101,14 @@ test("a new run resumes from the previous one: blocks mined while it was down ar
   expect(h.published.sort()).toEqual([3, 6, 7, 8, 9]);
   expect(h.gaps.tip()).toEqual({ hash: hash(9), height: 9 });
 });
+
+test("an announced height is not trusted: a bogus one far above stops no walk back", async () => {
+  const h = harness(9, { 1000000: 99 });
+  h.gaps.announced(hash(5), 5);
+  h.gaps.announced(hash(1_000_000), 1_000_000); // its details never come
+  await settle();
+  h.gaps.announced(hash(8), 8);
+  for (let i = 0; i < 10; i++) await settle();
+  expect(h.published.sort()).toEqual([5, 6, 7, 8]);
+  h.gaps.stop();
+});

@@ -104,10 +104,21 @@ export class BlockGaps {
 
   private note(hash: string, height: number): void {
     this.seen.set(hash, height);
-    const floor = Math.max(...this.seen.values()) - 2 * REORG_DEPTH;
-    for (const [h, at] of this.seen) if (at < floor && !this.waiting.has(h)) this.seen.delete(h);
-    for (const h of this.detailed) if (!this.seen.has(h)) this.detailed.delete(h);
-    // (a block is seen as long as it waits: a flood is bounded by MAX_WAITING)
+  }
+
+  /** The heights of the blocks fetched: those the details told (an announced height is not trusted). */
+  private fetchedHeights(): number[] {
+    return [...this.detailed].map((h) => this.seen.get(h)!);
+  }
+
+  /** Forget blocks fetched more than 2 x REORG_DEPTH below the newest (a block waiting is kept: MAX_WAITING). */
+  private prune(): void {
+    const floor = Math.max(...this.fetchedHeights()) - 2 * REORG_DEPTH;
+    for (const [h, at] of this.seen)
+      if (at < floor && !this.waiting.has(h)) {
+        this.seen.delete(h);
+        this.detailed.delete(h);
+      }
   }
 
   private async attempt(hash: string): Promise<void> {
@@ -122,10 +133,12 @@ export class BlockGaps {
       for (const b of bodies) this.d.publish(b, w.height);
       if (w.attempts > 1 || w.why !== "announced")
         log.info("missing block details fetched", { ...w, reason: undefined, waitedMs: Date.now() - w.since });
-      for (const b of bodies) {
-        const part = blockPartOf(b.feed, b.text, b.at);
-        if ("error" in part || !part.prev_block || this.seen.has(part.prev_block)) continue;
-        if (parentExpected(part.height, this.seen.values()))
+      const parts = bodies.map((b) => blockPartOf(b.feed, b.text, b.at)).filter((p) => !("error" in p));
+      for (const part of parts) if (part.hash === hash) this.note(hash, part.height);
+      this.prune();
+      for (const part of parts) {
+        if (!part.prev_block || this.seen.has(part.prev_block)) continue;
+        if (parentExpected(part.height, this.fetchedHeights()))
           this.want(part.prev_block, part.height - 1, "parent never seen");
       }
     } catch (e) {
