@@ -67,6 +67,7 @@ export class BlockGaps {
       this.detailed.add(prev.tip.hash);
     }
     for (const w of prev?.waiting ?? []) this.want(w.hash, w.height, w.why);
+    this.d.onChange?.([...this.waiting.values()], this.tip()); // reported again even if nothing is fetched
   }
 
   /** The newest block whose details were fetched (this run, or the previous one's). */
