@@ -70,7 +70,8 @@ export async function snapshot(cfg: Config, es: Client, v: StreamView, now = Dat
   };
 }
 
-export type Sub = { view: StreamView; send: (event: string, data: string) => void };
+/** A live page: its view, how to send it an event, and its address (streams per address are capped: sse.ts). */
+export type Sub = { view: StreamView; send: (event: string, data: string) => void; client?: string };
 type EsStatus = { es: "up" | "down"; since: number };
 
 export class Live {
@@ -102,6 +103,22 @@ export class Live {
     return this.subs.size;
   }
 
+  /** Streams open from one address. */
+  streamsFrom(client: string): number {
+    let n = 0;
+    for (const s of this.subs) if (s.client === client) n++;
+    return n;
+  }
+
+  /** Distinct views watched (each is one query a poll). */
+  get views(): number {
+    return new Set([...this.subs].map((s) => viewKey(s.view))).size;
+  }
+
+  watches(key: string): boolean {
+    return [...this.subs].some((s) => viewKey(s.view) === key);
+  }
+
   subscribe(sub: Sub): () => void {
     this.subs.add(sub);
     sub.send("status", JSON.stringify(this.status));
@@ -113,11 +130,11 @@ export class Live {
     if (this.health) sub.send("health", this.health);
     return () => {
       this.subs.delete(sub);
-      if (![...this.subs].some((s) => viewKey(s.view) === key)) this.last.delete(key);
+      if (!this.watches(key)) this.last.delete(key);
     };
   }
 
-  private broadcast(event: string, data: string, key?: string) {
+  protected broadcast(event: string, data: string, key?: string) {
     for (const s of this.subs) if (key === undefined || viewKey(s.view) === key) s.send(event, data);
   }
 
@@ -132,7 +149,7 @@ export class Live {
     try {
       const json = JSON.stringify(await snapshot(this.cfg, this.es, view));
       this.setStatus("up");
-      if (json !== this.last.get(key) && [...this.subs].some((s) => viewKey(s.view) === key)) {
+      if (json !== this.last.get(key) && this.watches(key)) {
         this.last.set(key, json);
         this.broadcast("data", json, key);
       }

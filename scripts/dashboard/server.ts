@@ -1,7 +1,8 @@
 // The built-in live dashboard (supervisord program es-kibana:dashboard): serves the page and a narrow read-only API
 // of named queries (GET /api/price|volume|max|miners|hour|blocks|health with checked parameters; anything else is
 // 404, a bad parameter 400, a method other than GET/HEAD 405, a URL over 2 KB 414), and pushes updates over SSE
-// (GET /api/stream?range=…|from=…&to=…&day=…&month=…, at most DASHBOARD_MAX_STREAMS at once, else 503).
+// (GET /api/stream?range=…|from=…&to=…&day=…&month=…: sse.ts bounds the streams, per address, the distinct views and
+// each stream's unsent bytes).
 // Every request first passes the Host check (421) and, when credentials are set, authentication (401; 429 past the
 // failed logins allowed, logins.ts). Off loopback it serves TLS, or refuses to start (access.ts).
 // It never forwards a request to Elasticsearch and never sends its error text to the browser (logged instead).
@@ -23,6 +24,7 @@ import { bannerOf } from "./failover.ts";
 import { Live, type StreamView } from "./live.ts";
 import { parseRequest } from "./params.ts";
 import { Logins } from "./logins.ts";
+import { admitStream, liveBody } from "./sse.ts";
 
 const PUBLIC = join(import.meta.dir, "public");
 const JS = "text/javascript; charset=utf-8";
@@ -57,33 +59,11 @@ const json = (status: number, body: unknown, extra: Record<string, string> = {})
     headers: { ...SECURITY_HEADERS, "content-type": "application/json", ...extra },
   });
 
-function stream(live: Live, req: Request, view: StreamView) {
-  const enc = new TextEncoder();
-  let stop = () => {};
-  const body = new ReadableStream<Uint8Array>({
-    start(c) {
-      const send = (event: string, data: string) => {
-        try {
-          c.enqueue(enc.encode(`event: ${event}\ndata: ${data}\n\n`));
-        } catch {
-          stop();
-        }
-      };
-      c.enqueue(enc.encode("retry: 2000\n\n"));
-      const unsubscribe = live.subscribe({ view, send });
-      const ping = setInterval(() => send("ping", "{}"), 15_000);
-      stop = () => {
-        clearInterval(ping);
-        unsubscribe();
-      };
-      req.signal.addEventListener("abort", () => stop());
-    },
-    cancel: () => stop(),
-  });
-  return new Response(body, {
+/** A live stream's response (sse.ts: bounded unsent bytes, subscribed until the client leaves or stops reading). */
+const stream = (live: Live, req: Request, view: StreamView, client: string, cfg: Config) =>
+  new Response(liveBody(live, req, view, client, cfg.dashboardStreams.maxUnsentBytes), {
     headers: { ...SECURITY_HEADERS, "content-type": "text/event-stream", connection: "keep-alive" },
   });
-}
 
 type Server = { timeout(req: Request, seconds: number): void; requestIP(req: Request): { address: string } | null };
 
@@ -113,10 +93,12 @@ export function handler(cfg: Config, live: Live, es: Client, access: Access) {
     const p = parseRequest(m[1]!, url.searchParams);
     if (!p.ok) return json(p.status, { error: p.error });
     if (p.name === "stream") {
-      if (live.subscribers >= access.maxStreams)
-        return json(503, { error: "too many live pages open; retry later" }, { "retry-after": "10" });
+      const client = server?.requestIP(req)?.address ?? "";
+      const limits = { ...cfg.dashboardStreams, maxStreams: access.maxStreams };
+      const refused = admitStream(live, limits, client, p.params);
+      if (refused) return json(refused.status, { error: refused.error }, { "retry-after": "10" });
       server?.timeout(req, SSE_TIMEOUT_S);
-      return stream(live, req, p.params);
+      return stream(live, req, p.params, client, cfg);
     }
     try {
       return json(200, await answer(cfg, es, live, p));

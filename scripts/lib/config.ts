@@ -139,6 +139,12 @@ export function loadConfig(env: Env = process.env) {
     },
     dashboardPort: int(env, "DASHBOARD_PORT", 8080, 1),
     dashboardHost: str(env, "DASHBOARD_HOST", "127.0.0.1"),
+    /** the dashboard's live streams (dashboard/sse.ts): unsent bytes before a stream is closed, per address, views */
+    dashboardStreams: {
+      maxUnsentBytes: int(env, "DASHBOARD_SSE_MAX_UNSENT_KB", 4096, 16) * 1024,
+      maxPerClient: int(env, "DASHBOARD_MAX_STREAMS_PER_CLIENT", 10, 1),
+      maxViews: int(env, "DASHBOARD_MAX_VIEWS", 20, 1),
+    },
     sourceMode: str(env, "SOURCE_MODE", "simulate"),
     replayFile: env.REPLAY_FILE || undefined,
     replaySpeed: str(env, "REPLAY_SPEED", "1"),

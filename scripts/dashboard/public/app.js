@@ -93,6 +93,13 @@ function connect() {
   es.addEventListener("error", () => {
     outage("The dashboard server is not answering; reconnecting…");
     $("outage").dataset.server = "1";
+    // refused (too many live pages or views: 429/503) the browser gives up: try again in 10 s, as it said
+    if (es.readyState === EventSource.CLOSED)
+      setTimeout(() => {
+        if (source !== es) return;
+        source = null;
+        connect();
+      }, 10_000);
   });
 }
 
