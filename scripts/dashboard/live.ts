@@ -177,10 +177,16 @@ export class Live {
     return h;
   }
 
+  /** An on-demand probe in flight: concurrent /api/health requests share it (their number bounds nothing else). */
+  private probing: Promise<Health> | null = null;
+
   /** The latest health the loop measured (with rates), or a fresh probe before the first one; browser-safe. */
   async currentHealth() {
-    const h = this.healthRaw ?? (await pipelineHealth(this.cfg, { admin: this.admin ?? undefined, es: this.es }));
-    return publicHealth(h);
+    if (this.healthRaw) return publicHealth(this.healthRaw);
+    this.probing ??= pipelineHealth(this.cfg, { admin: this.admin ?? undefined, es: this.es }).finally(() => {
+      this.probing = null;
+    });
+    return publicHealth(await this.probing);
   }
 
   async run(): Promise<void> {
