@@ -77,7 +77,7 @@ test("two announcements dropped around a close, details failing: every block fet
   }
   source.failing.delete(b1.hash);
   const released = Date.now();
-  const diff = await waitForFigures(cfg, want, 120_000);
+  const diff = await waitForFigures(cfg, want, 180_000);
   console.log(`figures exact ${((Date.now() - released) / 1000).toFixed(1)} s after b1's details were served`);
 
   expect(source.sent).toEqual([b0.hash, b1.hash, b4.hash]); // b2 and b3 never announced
@@ -92,4 +92,4 @@ test("two announcements dropped around a close, details failing: every block fet
   expect(status).toMatch(new RegExp(`waiting for details.*${b1.height}`, "s"));
   expect(diff).toEqual([]);
   expect(Object.values(want.miners).reduce((n, m) => n + m.blocks, 0)).toBe(10); // 5 blocks, per day and month
-}, 240_000);
+}, 330_000);
