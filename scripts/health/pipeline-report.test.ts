@@ -1,5 +1,5 @@
 import { expect, test } from "bun:test";
-import { BOLTS, type BoltHealth } from "./pipeline-health.ts";
+import { BOLTS, type BoltHealth } from "./health-figures.ts";
 import { boltLines, waitingLine, waitingLines } from "./pipeline-report.ts";
 
 const bolt = (name: string, lag: number | null, rate: number | null = 2): BoltHealth => ({

@@ -6,7 +6,7 @@
 
 import type { Client } from "@elastic/elasticsearch";
 import { type Config, indicesOf } from "../lib/config.ts";
-import { type BoltHealth, type Health, unknownText } from "./pipeline-health.ts";
+import { type BoltHealth, type Health, unknownText } from "./health-figures.ts";
 
 export const STUCK_WINDOW_MS = 3000;
 

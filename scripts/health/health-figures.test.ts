@@ -1,6 +1,6 @@
 import { expect, test } from "bun:test";
 import { identityOfScript } from "../lib/config.ts";
-import { BOLTS, defaultTopics, groupFigures, groupOf, lagOf, lagSummary, lostOf, rateOf } from "./pipeline-health.ts";
+import { BOLTS, defaultTopics, groupFigures, groupOf, lagOf, lagSummary, lostOf, rateOf } from "./health-figures.ts";
 
 test("lag: end minus committed per partition; nothing committed counts from 0; never negative", () => {
   expect(lagOf({ "t/0": 10, "t/1": 5, "t/2": 7 }, { "t/0": 4, "t/1": -1, "t/2": 9 })).toBe(6 + 5 + 0);
