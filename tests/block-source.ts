@@ -41,6 +41,20 @@ export function sourceChain(n: number, H = 850_000): SourceBlock[] {
   });
 }
 
+/** A block one above `tip` naming a parent nobody has (untrusted chain text): it must wait, not count. */
+export function bogusBlock(tip: SourceBlock): SourceBlock {
+  const b = JSON.parse(tip.raw) as Record<string, unknown>;
+  const hash = hashOf("bogus");
+  const raw = JSON.stringify({
+    ...b,
+    hash,
+    prev_block: hashOf("nowhere"),
+    height: tip.height + 1,
+    time: tip.time + 60,
+  });
+  return { hash, prev: hashOf("nowhere"), height: tip.height + 1, time: tip.time + 60, miner: "bogus", raw };
+}
+
 export const announcement = (b: SourceBlock) =>
   JSON.stringify({ op: "block", x: { hash: b.hash, height: b.height, time: b.time, nTx: 1 } });
 
@@ -100,7 +114,12 @@ export class BlockSource {
   /** The block becomes the source's tip; announced over the live connection unless `withheld`. */
   mined(b: SourceBlock, withheld = false): void {
     this.tip = b;
-    if (withheld || !this.live) return;
+    if (!withheld) this.announce(b);
+  }
+
+  /** Announced over the live connection (the tip stays). */
+  announce(b: SourceBlock): void {
+    if (!this.live) return;
     this.live.send(announcement(b));
     this.sent.push(b.hash);
   }

@@ -1,22 +1,25 @@
 // Proves (issue 17, point 2): blocks are never missed for good. A local blockchain.info (tests/block-source.ts)
 // announces b0 and b1; b1's details fail (HTTP 500) at first; b2 is mined as the connection is closed (1011) and
-// b3 while the producer reconnects: neither is ever announced. On the next connection b4 is announced. The live
+// b3 while the producer reconnects: neither is ever announced. On the next connection b4 is announced, then a
+// bogus block one above it naming a parent nobody has (issue 17, point 3: it waits, the real tip counts). The live
 // producer must notice what is missing (the tip it never saw, a parent never seen, details that failed), fetch it
 // until it succeeds, and say in `make status` which blocks wait for details meanwhile; through the real prices,
 // blocks and miners bolts, the miners' figures then equal the reference's over all five blocks, to the cent.
 // In flight: b2 and b3 were never sent, and their details were first asked for after the reconnection.
 import { afterAll, expect, test } from "bun:test";
 import type { Subprocess } from "bun";
-import type { Config } from "../scripts/lib/config.ts";
+import { type Config, indicesOf } from "../scripts/lib/config.ts";
+import { esClient } from "../scripts/lib/es.ts";
 import { referenceFigures } from "../scripts/reference/reference-figures.ts";
-import { BlockSource, type SourceBlock, sourceChain } from "./block-source.ts";
+import { BlockSource, bogusBlock, type SourceBlock, sourceChain } from "./block-source.ts";
 import { spawnBolt, waitForFigures } from "./bolts-harness.ts";
 import { dropNamespace, envOf, freshNamespace, ROOT } from "./cluster.ts";
 import { type Child, startProducer, waitFor } from "./producers-kit.ts";
 import { publishCapture } from "./publish-capture.ts";
 
-const chain = sourceChain(5);
-const [b0, b1, b2, b3, b4] = chain as [SourceBlock, SourceBlock, SourceBlock, SourceBlock, SourceBlock];
+const [b0, b1, b2, b3, b4] = sourceChain(5) as [SourceBlock, SourceBlock, SourceBlock, SourceBlock, SourceBlock];
+const bogus = bogusBlock(b4); // one above the tip, naming a parent nobody has: waits, the tip still counts
+const chain = [b0, b1, b2, b3, b4, bogus];
 const source = new BlockSource(chain, (src, connection) => {
   if (connection === 1) {
     src.mined(b0);
@@ -26,7 +29,10 @@ const source = new BlockSource(chain, (src, connection) => {
       src.live?.close(1011, "server restart");
       src.mined(b3, true); // mined while the producer reconnects: never announced
     }, 1500);
-  } else if (connection === 2) setTimeout(() => src.mined(b4), 2000);
+  } else if (connection === 2) {
+    setTimeout(() => src.mined(b4), 2000);
+    setTimeout(() => src.announce(bogus), 4000);
+  }
 });
 source.failing.add(b1.hash);
 
@@ -80,7 +86,7 @@ test("two announcements dropped around a close, details failing: every block fet
   const diff = await waitForFigures(cfg, want, 180_000);
   console.log(`figures exact ${((Date.now() - released) / 1000).toFixed(1)} s after b1's details were served`);
 
-  expect(source.sent).toEqual([b0.hash, b1.hash, b4.hash]); // b2 and b3 never announced
+  expect(source.sent).toEqual([b0.hash, b1.hash, b4.hash, bogus.hash]); // b2 and b3 never announced
   for (const b of [b2, b3]) {
     const asked = source.requests.filter((r) => r.path === `/rawblock/${b.hash}`);
     expect(asked.length).toBeGreaterThan(0);
@@ -91,5 +97,10 @@ test("two announcements dropped around a close, details failing: every block fet
   );
   expect(status).toMatch(new RegExp(`waiting for details.*${b1.height}`, "s"));
   expect(diff).toEqual([]);
-  expect(Object.values(want.miners).reduce((n, m) => n + m.blocks, 0)).toBe(10); // 5 blocks, per day and month
+  const stored = await esClient(cfg).mget<{ orphaned: boolean }>({
+    index: indicesOf(cfg).rawBlocks,
+    ids: [b4.hash, bogus.hash],
+  });
+  expect(stored.docs.map((d) => ("found" in d && d.found ? d._source!.orphaned : "missing"))).toEqual([false, true]);
+  expect(Object.values(want.miners).reduce((n, m) => n + m.blocks, 0)).toBe(10); // 5 blocks (not the bogus one), per day and month
 }, 330_000);
