@@ -78,7 +78,9 @@ export function handler(cfg: Config, es = esClient(cfg)) {
     let todo = [...periods.keys()];
     for (let attempt = 0; todo.length > 0; attempt++) {
       if (attempt === MAX_CONFLICTS)
-        throw new Error(`btc-miner: ${todo.join(", ")} written by others ${attempt} times`);
+        throw Object.assign(new Error(`btc-miner: ${todo.join(", ")} written by others ${attempt} times`), {
+          transient: true, // contention, not the records' fault (lib/settle.ts)
+        });
       const ops: BulkOp<string>[] = [];
       const written = new Map<string, Set<string>>();
       for (const key of todo) {

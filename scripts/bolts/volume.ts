@@ -69,7 +69,9 @@ export function handler(cfg: Config, es = esClient(cfg)) {
     let todo = [...hours.keys()];
     for (let attempt = 0; todo.length > 0; attempt++) {
       if (attempt === MAX_CONFLICTS)
-        throw new Error(`btc-volume: ${todo.length} hours written by others ${attempt} times in a row`);
+        throw Object.assign(new Error(`btc-volume: ${todo.length} hours written by others ${attempt} times in a row`), {
+          transient: true, // contention, not the records' fault (lib/settle.ts)
+        });
       const stored = await storedVersions(es, idx.volume, todo.map(hourKey), cfg.bolt.retryMaxMs, ctx.heartbeat);
       const ops: BulkOp<number>[] = [];
       const computed = new Map<number, Known>();

@@ -2,14 +2,20 @@
 // For each partition batch: handle(slice) writes to Elasticsearch and returns the records it refused; those are
 // dead-lettered; only then is the slice's last offset committed. A crash anywhere replays from the last commit,
 // and the handlers' writes are idempotent, so the effect is exactly once.
-// Watchdog: no fetch, heartbeat or progress for BOLT_STALL_TIMEOUT_MS, or a kafkajs crash without restart,
-// exits 1 so supervisord restarts the process. SIGTERM stops consuming, finishes the slice, and exits.
+// A handler error is tried again in place, and a record that fails every time is dead-lettered with the error
+// (lib/settle.ts); Kafka or Elasticsearch unavailable is waited for. While a handler works (Elasticsearch slow or
+// hung included), the member heartbeats every 3 s, so a long slice never costs the group its partitions.
+// Watchdog: no fetch and no heartbeat for BOLT_STALL_TIMEOUT_MS (a handler at work heartbeats), or a kafkajs crash
+// without restart, exits 1 so supervisord restarts the process. SIGTERM stops consuming, finishes the slice, exits.
 
 import type { Consumer, KafkaMessage } from "kafkajs";
 import type { Config } from "./config.ts";
 import { deadLetter, kafkaClient, type Rejected, ReliableProducer } from "./kafka.ts";
-import { log } from "./log.ts";
+import { backoff, log, sleep } from "./log.ts";
+import { rejectedOf, settleSlice } from "./settle.ts";
 import { isStopping, onShutdown, shutdown } from "./shutdown.ts";
+
+export { rejectedOf };
 
 export type Slice = { topic: string; partition: number; messages: KafkaMessage[] };
 /** `assignment` counts the group joins of this process: it changes when partitions may have moved, so state a
@@ -24,18 +30,8 @@ export function slicesOf<T>(items: T[], max: number): T[][] {
   return out;
 }
 
-/** A refusal for one message, in the shape deadLetter() takes. */
-export function rejectedOf(slice: Slice, m: KafkaMessage, reason: string): Rejected {
-  return {
-    topic: slice.topic,
-    partition: slice.partition,
-    offset: m.offset,
-    key: m.key,
-    value: m.value,
-    headers: m.headers,
-    reason,
-  };
-}
+/** How often the member heartbeats, between batches and while a handler works. */
+const HEARTBEAT_MS = 3000;
 
 export async function runBolt(opts: { cfg: Config; name: string; topics: string[]; handle: Handler }): Promise<void> {
   const { cfg, name } = opts;
@@ -46,7 +42,7 @@ export async function runBolt(opts: { cfg: Config; name: string; topics: string[
     groupId,
     sessionTimeout: cfg.bolt.sessionTimeoutMs,
     rebalanceTimeout: 60_000,
-    heartbeatInterval: 3000,
+    heartbeatInterval: HEARTBEAT_MS,
     maxBytesPerPartition: 4 * 1_048_576,
     // the broker answers a fetch as soon as a record arrives; this bounds only how often an idle bolt asks (3 brokers:
     // 12 fetches/s at 250 ms, 1.5/s at 2 s; docs/speed.md) and how long a stop waits for the fetch in flight
@@ -60,8 +56,9 @@ export async function runBolt(opts: { cfg: Config; name: string; topics: string[
     lastSign = Date.now();
   };
   let assignment = 0;
-  consumer.on(consumer.events.GROUP_JOIN, () => {
+  consumer.on(consumer.events.GROUP_JOIN, (e) => {
     assignment++;
+    log.info("joined the group", { joins: assignment, partitions: e.payload.memberAssignment });
   });
   consumer.on(consumer.events.FETCH, alive);
   consumer.on(consumer.events.HEARTBEAT, alive);
@@ -90,45 +87,51 @@ export async function runBolt(opts: { cfg: Config; name: string; topics: string[
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: cfg.bolt.partitionsConcurrently,
     eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
-      const ctx: BoltContext = {
-        producer,
-        assignment,
-        heartbeat: async () => {
-          alive();
-          await heartbeat();
-        },
+      // the member heartbeats while the handler works; an error of the group (a rebalance) gives the slice up
+      let groupError: unknown;
+      const beat = async () => {
+        if (groupError) throw groupError;
+        await heartbeat().catch((e) => {
+          groupError ??= Object.assign(e as object, { group: true });
+          throw groupError;
+        });
       };
-      for (const messages of slicesOf(batch.messages, cfg.bolt.batchMax)) {
-        if (!isRunning() || isStale() || isStopping()) break;
-        const slice = { topic: batch.topic, partition: batch.partition, messages };
-        let rejected: Rejected[];
-        try {
-          rejected = await opts.handle(slice, ctx);
-        } catch (e) {
-          if ((e as { fatal?: boolean }).fatal) {
-            log.error("cannot go on: stopping", { topic: slice.topic, partition: slice.partition, error: e });
-            void shutdown("fatal error", 1);
+      const ticker = setInterval(() => void beat().catch(() => {}), HEARTBEAT_MS);
+      const ctx: BoltContext = { producer, assignment, heartbeat: beat };
+      const pause = async (attempt: number, e: unknown) => {
+        await sleep(backoff(attempt, "slice", e, cfg.bolt.retryMaxMs));
+        if (!isRunning() || isStale()) throw Object.assign(new Error("partition given up meanwhile"), { group: true });
+        await beat();
+      };
+      try {
+        for (const messages of slicesOf(batch.messages, cfg.bolt.batchMax)) {
+          if (!isRunning() || isStale() || isStopping()) break;
+          const slice = { topic: batch.topic, partition: batch.partition, messages };
+          let rejected: Rejected[];
+          try {
+            rejected = await settleSlice(slice, (s) => opts.handle(s, ctx), { pause });
+          } catch (e) {
+            if ((e as { fatal?: boolean }).fatal) {
+              log.error("cannot go on: stopping", { topic: slice.topic, partition: slice.partition, error: e });
+              void shutdown("fatal error", 1);
+            } else log.warn("slice given up: it will be consumed again", { ...slice, messages: undefined, error: e });
             throw e;
           }
-          log.error("slice failed: it will be consumed again", {
-            topic: slice.topic,
-            partition: slice.partition,
-            error: e,
+          await deadLetter(producer, cfg, name, rejected);
+          if (cfg.bolt.testCrashAfterWrite > 0 && Math.random() < cfg.bolt.testCrashAfterWrite) {
+            log.warn("test hook: killed between the Elasticsearch acknowledgement and the commit");
+            process.kill(process.pid, "SIGKILL");
+          }
+          const last = messages[messages.length - 1]!.offset;
+          resolveOffset(last);
+          const next = (BigInt(last) + 1n).toString();
+          await commitOffsetsIfNecessary({
+            topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
           });
-          throw e;
+          await ctx.heartbeat();
         }
-        await deadLetter(producer, cfg, name, rejected);
-        if (cfg.bolt.testCrashAfterWrite > 0 && Math.random() < cfg.bolt.testCrashAfterWrite) {
-          log.warn("test hook: killed between the Elasticsearch acknowledgement and the commit");
-          process.kill(process.pid, "SIGKILL");
-        }
-        const last = messages[messages.length - 1]!.offset;
-        resolveOffset(last);
-        const next = (BigInt(last) + 1n).toString();
-        await commitOffsetsIfNecessary({
-          topics: [{ topic: batch.topic, partitions: [{ partition: batch.partition, offset: next }] }],
-        });
-        await ctx.heartbeat();
+      } finally {
+        clearInterval(ticker);
       }
     },
   });
