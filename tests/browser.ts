@@ -1,13 +1,16 @@
 // Shared by the dashboard tests: Debian's Chromium driven by playwright-core (a downloaded browser does not run
-// here), the dashboard started as a child process on a free port, and a TCP proxy in front of Elasticsearch that a
+// here), the dashboard started as a child process on a free port, the opener of the browser tests
+// (dashboardInBrowser: namespace, seed, dashboard, browser, page), and a TCP proxy in front of Elasticsearch that a
 // test stops and restarts to simulate an outage without touching the shared cluster.
 
+import { afterAll, beforeAll } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer, type Server, type Socket, connect as tcpConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type BrowserContext, chromium, type Page } from "playwright-core";
-import { envOf, ROOT } from "./cluster.ts";
+import type { Config } from "../scripts/lib/config.ts";
+import { dropNamespace, envOf, freshNamespace, ROOT } from "./cluster.ts";
 
 export const ARTIFACTS = join(ROOT, "test-artifacts");
 export const CHROMIUM = "/usr/bin/chromium";
@@ -145,4 +148,62 @@ export function tcpProxy(targetPort: number, targetHost = "127.0.0.1") {
       server = null;
     });
   return { start, stop, port: () => port };
+}
+
+export type DashboardInBrowser = {
+  cfg: Config;
+  dash: Awaited<ReturnType<typeof startDashboard>>;
+  browser: Awaited<ReturnType<typeof launchBrowser>>;
+  page: Page;
+  /** every dialog the page opened (alert, confirm...): a test of hostile text expects none */
+  dialogs: string[];
+  /** an element's text */
+  text: (selector: string) => Promise<string | null>;
+  /** a table's body, cell texts per row */
+  rows: (id: string) => Promise<(string | null)[][]>;
+};
+
+/** The opener the dashboard's browser tests share. Called at the top of a test file, it registers there the
+ * beforeAll that makes a fresh namespace (`namespace`), seeds it (`seed`), starts the dashboard on it (its log
+ * test-artifacts/<artifact>.dashboard.log, `env()` added to its environment), launches Chromium with one page that
+ * records and dismisses every dialog, opens `open` (a path; none: the tests open the page) and awaits `ready`; and
+ * the afterAll that closes the browser, stops the dashboard, runs `after` and drops the namespace. The fields of
+ * the returned object are there once beforeAll has run. */
+export function dashboardInBrowser(o: {
+  namespace: string;
+  artifact: string;
+  seed: (cfg: Config) => Promise<unknown>;
+  env?: () => Promise<Record<string, string>>;
+  open?: string;
+  ready?: (page: Page) => Promise<unknown>;
+  after?: () => Promise<unknown>;
+}): DashboardInBrowser {
+  const ui = {
+    dialogs: [] as string[],
+    text: (selector: string) => ui.page.locator(selector).textContent(),
+    rows: (id: string) =>
+      ui.page.$$eval(`#${id} tbody tr`, (trs) =>
+        trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent)),
+      ),
+  } as DashboardInBrowser;
+  beforeAll(async () => {
+    ui.cfg = await freshNamespace(o.namespace);
+    await o.seed(ui.cfg);
+    ui.dash = await startDashboard(ui.cfg.namespace, o.artifact, (await o.env?.()) ?? {});
+    ui.browser = await launchBrowser();
+    ui.page = await ui.browser.context.newPage();
+    ui.page.on("dialog", (d) => {
+      ui.dialogs.push(d.message());
+      void d.dismiss();
+    });
+    if (o.open !== undefined) await ui.page.goto(`${ui.dash.url}${o.open}`);
+    await o.ready?.(ui.page);
+  }, 120_000);
+  afterAll(async () => {
+    await ui.browser?.close();
+    await ui.dash?.stop();
+    await o.after?.();
+    if (ui.cfg) await dropNamespace(ui.cfg);
+  }, 30_000);
+  return ui;
 }

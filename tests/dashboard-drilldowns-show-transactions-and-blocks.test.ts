@@ -6,36 +6,23 @@
 // and a coinbase tag `<script>alert(2)</script>` show as that text and run nothing. Drill-downs are in the URL
 // (the back button closes them). Screenshots of each view (desktop, phone) in test-artifacts/.
 
-import { afterAll, beforeAll, expect, test } from "bun:test";
-import type { Page } from "playwright-core";
-import type { Config } from "../scripts/lib/config.ts";
-import { launchBrowser, screenshots, startDashboard } from "./browser.ts";
-import { dropNamespace, freshNamespace } from "./cluster.ts";
+import { expect, test } from "bun:test";
+import { dashboardInBrowser, screenshots } from "./browser.ts";
 import { EVIL } from "./dashboard-fixture.ts";
 import { hashOf, seedReplay, TAG } from "./dashboard-replay-fixture.ts";
 
-let cfg: Config;
-let dash: Awaited<ReturnType<typeof startDashboard>>;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-let page: Page;
-const dialogs: string[] = [];
 const DAY = "?from=2024-03-10T00:00Z&to=2024-03-11T00:00Z";
 
-const text = (sel: string) => page.locator(sel).textContent();
-const rows = (id: string) =>
-  page.$$eval(`#${id} tbody tr`, (trs) =>
-    trs.map((tr) => Array.from(tr.querySelectorAll("td")).map((td) => td.textContent)),
-  );
 const firstCells = (id: string) => rows(id).then((r) => r.map((c) => c[0]));
-const until = (fn: () => boolean) => page.waitForFunction(fn, null, { timeout: 5000 });
-const urlHas = (s: string) => page.waitForFunction((s) => location.search.includes(s), s, { timeout: 5000 });
+const until = (fn: () => boolean) => ui.page.waitForFunction(fn, null, { timeout: 5000 });
+const urlHas = (s: string) => ui.page.waitForFunction((s) => location.search.includes(s), s, { timeout: 5000 });
 
 /** A real click in the middle of bar `i` of a Chart.js bar chart. */
 async function clickBar(id: string, i: number) {
-  await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+  await ui.page.locator(`#${id}`).scrollIntoViewIfNeeded();
   type Bar = { x: number; y: number; base: number };
   type Charts = { Chart: { getChart(c: unknown): { getDatasetMeta(i: number): { data: Bar[] } } } };
-  const p = await page.evaluate(
+  const p = await ui.page.evaluate(
     ([id, i]) => {
       const chart = (window as unknown as Charts).Chart.getChart(document.getElementById(id as string));
       const bar = chart.getDatasetMeta(0).data[i as number]!;
@@ -43,29 +30,21 @@ async function clickBar(id: string, i: number) {
     },
     [id, i],
   );
-  const box = (await page.locator(`#${id}`).boundingBox())!;
-  await page.mouse.click(box.x + p.x, box.y + p.y);
+  const box = (await ui.page.locator(`#${id}`).boundingBox())!;
+  await ui.page.mouse.click(box.x + p.x, box.y + p.y);
 }
 
-beforeAll(async () => {
-  cfg = await freshNamespace("dash-drill");
-  await seedReplay(cfg);
-  dash = await startDashboard(cfg.namespace, "dashboard-drilldowns");
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  page.on("dialog", (d) => {
-    dialogs.push(d.message());
-    void d.dismiss();
-  });
-  await page.goto(`${dash.url}/${DAY}`);
-  await until(() => document.querySelectorAll("#miners-day tbody tr").length === 4);
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await dash?.stop();
-  if (cfg) await dropNamespace(cfg);
-}, 30_000);
+const ui = dashboardInBrowser({
+  namespace: "dash-drill",
+  artifact: "dashboard-drilldowns",
+  seed: seedReplay,
+  open: `/${DAY}`,
+  ready: (page) =>
+    page.waitForFunction(() => document.querySelectorAll("#miners-day tbody tr").length === 4, null, {
+      timeout: 5000,
+    }),
+});
+const { text, rows } = ui;
 
 test("the top miners of the latest day and month, with shares and the Unknown bucket", async () => {
   expect(await text("#miners-day-start")).toBe("(2024-03-10)");
@@ -84,9 +63,9 @@ test("the top miners of the latest day and month, with shares and the Unknown bu
     [EVIL, "1", "11.1%"],
     ["Unknown (no pool identified)", "1", "11.1%"],
   ]);
-  expect(await page.inputValue("#day-input")).toBe("2024-03-10");
-  expect(await page.inputValue("#month-input")).toBe("2024-03");
-  await page.click("[data-unit=eur]");
+  expect(await ui.page.inputValue("#day-input")).toBe("2024-03-10");
+  expect(await ui.page.inputValue("#month-input")).toBe("2024-03");
+  await ui.page.click("[data-unit=eur]");
   await until(() => document.querySelector("#miners-day tbody td:last-child")?.textContent === "€1,127,603.13");
   expect((await rows("miners-day")).map((r) => r[4])).toEqual([
     "€1,127,603.13",
@@ -94,32 +73,32 @@ test("the top miners of the latest day and month, with shares and the Unknown bu
     "€389,051.57",
     "€388,121.57",
   ]);
-  await screenshots(page, "dashboard-miners-latest");
-  await page.click("[data-unit=btc]");
+  await screenshots(ui.page, "dashboard-miners-latest");
+  await ui.page.click("[data-unit=btc]");
 });
 
 test("any day and any month: previous/next, a picked date, back to the latest", async () => {
-  await page.click("#day-prev");
+  await ui.page.click("#day-prev");
   await urlHas("day=2024-03-09");
   await until(() => document.querySelector("#miners-day tbody td:nth-child(2)")?.textContent === "ViaBTC");
   expect(await rows("miners-day")).toEqual([["1", "ViaBTC", "2", "100.0%", "12.53000000 BTC"]]);
-  await page.fill("#day-input", "2024-02-28");
+  await ui.page.fill("#day-input", "2024-02-28");
   await urlHas("day=2024-02-28");
   await until(() => document.querySelector("#miners-day tbody td:nth-child(2)")?.textContent === "F2Pool");
-  await page.click("#month-prev");
+  await ui.page.click("#month-prev");
   await urlHas("month=2024-02");
   await until(() => document.querySelector("#miners-month tbody td:nth-child(2)")?.textContent === "F2Pool");
   expect(await rows("miners-month")).toEqual([["1", "F2Pool", "1", "100.0%", "6.28000000 BTC"]]);
   expect(await text("#miners-month-start")).toBe("(2024-02)");
-  await screenshots(page, "dashboard-miners-picked");
-  await page.click("#day-next");
+  await screenshots(ui.page, "dashboard-miners-picked");
+  await ui.page.click("#day-next");
   await urlHas("day=2024-02-29");
   await until(() => document.getElementById("miners-day-total")?.textContent === "no block in this period");
-  await page.goBack();
+  await ui.page.goBack();
   await urlHas("day=2024-02-28");
-  await page.click("#day-latest");
-  await page.click("#month-latest");
-  await page.waitForFunction((q) => location.search === q, DAY);
+  await ui.page.click("#day-latest");
+  await ui.page.click("#month-latest");
+  await ui.page.waitForFunction((q) => location.search === q, DAY);
   await until(() => document.querySelectorAll("#miners-day tbody tr").length === 4);
 });
 
@@ -142,12 +121,12 @@ test("a click on an hour's bar lists its largest transactions, priced at the pri
     ],
   ]);
   // a hash is plain text, selected whole on a click (to copy), not a link
-  expect(await page.$eval("#drill-hour-table td.hash", (td) => getComputedStyle(td).userSelect)).toBe("all");
-  expect(await page.$$eval("#drill-hour-table a, #drill-hour-table button", (els) => els.length)).toBe(0);
-  await screenshots(page, "dashboard-hour-drilldown");
+  expect(await ui.page.$eval("#drill-hour-table td.hash", (td) => getComputedStyle(td).userSelect)).toBe("all");
+  expect(await ui.page.$$eval("#drill-hour-table a, #drill-hour-table button", (els) => els.length)).toBe(0);
+  await screenshots(ui.page, "dashboard-hour-drilldown");
   // the latest hour, from the hourly table: after the last price, its transaction waits for one
-  await page.click("#hours-details summary");
-  await page.click("#hours tbody tr:first-child button");
+  await ui.page.click("#hours-details summary");
+  await ui.page.click("#hours tbody tr:first-child button");
   await urlHas("hour=2024-03-10T16:00Z");
   await until(
     () =>
@@ -160,19 +139,19 @@ test("a click on an hour's bar lists its largest transactions, priced at the pri
   await urlHas("hour=2024-03-10T14:00Z");
   await until(() => document.querySelectorAll("#drill-hour-table tbody tr").length === 2);
   expect((await rows("drill-hour-table")).map((r) => r[3])).toEqual(["€152,501.25", "€124,000.50"]);
-  await page.goBack();
+  await ui.page.goBack();
   await urlHas("hour=2024-03-10T16:00Z");
-  await page.goBack();
-  await page.goBack();
-  await page.waitForFunction((q) => location.search === q, DAY);
+  await ui.page.goBack();
+  await ui.page.goBack();
+  await ui.page.waitForFunction((q) => location.search === q, DAY);
   await until(() => document.getElementById("drill-hour")?.hidden === true);
 });
 
 test("a click on a miner lists its blocks; a hostile name and tag show as text and run nothing", async () => {
-  await page.click(`#miners-day tbody tr:nth-child(3) button`);
+  await ui.page.click(`#miners-day tbody tr:nth-child(3) button`);
   await urlHas("of=day");
   await until(() => document.querySelectorAll("#drill-miner-table tbody tr").length === 2);
-  expect(await page.evaluate(() => new URLSearchParams(location.search).get("miner"))).toBe(EVIL);
+  expect(await ui.page.evaluate(() => new URLSearchParams(location.search).get("miner"))).toBe(EVIL);
   expect(await text("#drill-miner-title")).toBe(`Blocks of ${EVIL} in 2024-03-10`);
   expect(await text("#drill-miner-sub")).toBe("2 blocks, 1 orphaned in a chain split (not counted in the rewards):");
   expect(await rows("drill-miner-table")).toEqual([
@@ -197,15 +176,15 @@ test("a click on a miner lists its blocks; a hostile name and tag show as text a
       TAG,
     ],
   ]);
-  expect(await page.evaluate(() => document.querySelectorAll("body img, main script, [onerror]").length)).toBe(0);
-  await screenshots(page, "dashboard-miner-drilldown");
-  await page.click("#drill-miner-close");
+  expect(await ui.page.evaluate(() => document.querySelectorAll("body img, main script, [onerror]").length)).toBe(0);
+  await screenshots(ui.page, "dashboard-miner-drilldown");
+  await ui.page.click("#drill-miner-close");
   await until(() => document.getElementById("drill-miner")?.hidden === true);
-  expect(await page.evaluate(() => location.search.includes("miner="))).toBe(false);
+  expect(await ui.page.evaluate(() => location.search.includes("miner="))).toBe(false);
   // the Unknown bucket's blocks, and a month's: fees unknown for a block without its details
-  await page.click(`#miners-day tbody tr:nth-child(4) button`);
+  await ui.page.click(`#miners-day tbody tr:nth-child(4) button`);
   await until(() => document.querySelector("#drill-miner-table td.tag")?.textContent === "/mystery/");
-  await page.click(`#miners-month tbody tr:nth-child(2) button`);
+  await ui.page.click(`#miners-month tbody tr:nth-child(2) button`);
   await urlHas("of=month");
   await until(() => document.querySelectorAll("#drill-miner-table tbody tr").length === 2);
   expect(await text("#drill-miner-title")).toBe("Blocks of AntPool in 2024-03");
@@ -215,6 +194,6 @@ test("a click on a miner lists its blocks; a hostile name and tag show as text a
     "unknown",
     "0.20000000 BTC",
   ]);
-  await page.waitForTimeout(300);
-  expect(dialogs).toEqual([]);
+  await ui.page.waitForTimeout(300);
+  expect(ui.dialogs).toEqual([]);
 });

@@ -4,78 +4,62 @@
 // (listener closed, every connection cut), "restarted" is the proxy listening again on the same port.
 // Real browser (Debian's Chromium via playwright-core); screenshots in test-artifacts/.
 
-import { afterAll, beforeAll, expect, test } from "bun:test";
+import { expect, test } from "bun:test";
 import { join } from "node:path";
-import type { Page } from "playwright-core";
-import { type Config, indicesOf } from "../scripts/lib/config.ts";
+import { indicesOf } from "../scripts/lib/config.ts";
 import { esClient } from "../scripts/lib/es.ts";
-import { ARTIFACTS, launchBrowser, startDashboard, tcpProxy } from "./browser.ts";
-import { dropNamespace, freshNamespace } from "./cluster.ts";
+import { ARTIFACTS, dashboardInBrowser, tcpProxy } from "./browser.ts";
 import { fixture, seed } from "./dashboard-fixture.ts";
 
-let cfg: Config;
-let dash: Awaited<ReturnType<typeof startDashboard>>;
-let browser: Awaited<ReturnType<typeof launchBrowser>>;
-let page: Page;
 const proxy = tcpProxy(9200);
 
-beforeAll(async () => {
-  cfg = await freshNamespace("dash-outage");
-  const f = fixture();
-  await seed(cfg, f);
-  const port = await proxy.start();
-  dash = await startDashboard(cfg.namespace, "dashboard-survives-elasticsearch-outage", {
-    ES_NODES: `http://127.0.0.1:${port}`,
-  });
-  browser = await launchBrowser();
-  page = await browser.context.newPage();
-  await page.goto(dash.url);
-  await page.waitForFunction(() => document.getElementById("price-latest")?.textContent === "€62,345.67", null, {
-    timeout: 15_000,
-  });
-}, 60_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await dash?.stop();
-  await proxy.stop();
-  if (cfg) await dropNamespace(cfg);
-}, 30_000);
+const ui = dashboardInBrowser({
+  namespace: "dash-outage",
+  artifact: "dashboard-survives-elasticsearch-outage",
+  seed: (cfg) => seed(cfg, fixture()),
+  env: async () => ({ ES_NODES: `http://127.0.0.1:${await proxy.start()}` }),
+  open: "/",
+  ready: (page) =>
+    page.waitForFunction(() => document.getElementById("price-latest")?.textContent === "€62,345.67", null, {
+      timeout: 15_000,
+    }),
+  after: () => proxy.stop(),
+});
 
 test("no outage message while Elasticsearch answers", async () => {
-  expect(await page.locator("#outage").isHidden()).toBe(true);
+  expect(await ui.page.locator("#outage").isHidden()).toBe(true);
 });
 
 test("Elasticsearch stopped: the page says so and keeps the last figures", async () => {
   const t0 = Date.now();
   await proxy.stop();
-  await page.waitForFunction(() => !document.getElementById("outage")?.hidden, null, { timeout: 10_000 });
+  await ui.page.waitForFunction(() => !document.getElementById("outage")?.hidden, null, { timeout: 10_000 });
   console.log(`outage shown ${Date.now() - t0} ms after Elasticsearch became unreachable`);
-  expect(await page.locator("#outage").textContent()).toMatch(/^Elasticsearch is not answering since .* UTC/);
-  expect(await page.locator("#price-latest").textContent()).toBe("€62,345.67");
-  await page.waitForFunction(() => document.getElementById("health-es")?.textContent?.includes("DOWN"), null, {
+  expect(await ui.page.locator("#outage").textContent()).toMatch(/^Elasticsearch is not answering since .* UTC/);
+  expect(await ui.page.locator("#price-latest").textContent()).toBe("€62,345.67");
+  await ui.page.waitForFunction(() => document.getElementById("health-es")?.textContent?.includes("DOWN"), null, {
     timeout: 10_000,
   });
-  await page.screenshot({ path: join(ARTIFACTS, "dashboard-elasticsearch-down.png"), fullPage: true });
+  await ui.page.screenshot({ path: join(ARTIFACTS, "dashboard-elasticsearch-down.png"), fullPage: true });
 }, 30_000);
 
 test("Elasticsearch back: the message goes and new data shows, without a reload", async () => {
   // written straight to the cluster while the dashboard cannot see it
-  await esClient(cfg).index({
-    index: indicesOf(cfg).value,
+  await esClient(ui.cfg).index({
+    index: indicesOf(ui.cfg).value,
     id: "after-outage",
     document: { time: Date.now(), pair: "BTC-EUR", eur: 64_000.01, usd: 69_000, source: "test", origin: "live" },
     refresh: true,
   });
   const t0 = Date.now();
   await proxy.start();
-  await page.waitForFunction(() => document.getElementById("outage")?.hidden === true, null, { timeout: 10_000 });
-  await page.waitForFunction(() => document.getElementById("price-latest")?.textContent === "€64,000.01", null, {
+  await ui.page.waitForFunction(() => document.getElementById("outage")?.hidden === true, null, { timeout: 10_000 });
+  await ui.page.waitForFunction(() => document.getElementById("price-latest")?.textContent === "€64,000.01", null, {
     timeout: 5000,
   });
   console.log(`recovered ${Date.now() - t0} ms after Elasticsearch was reachable again`);
-  await page.waitForFunction(() => !document.getElementById("health-es")?.textContent?.includes("DOWN"), null, {
+  await ui.page.waitForFunction(() => !document.getElementById("health-es")?.textContent?.includes("DOWN"), null, {
     timeout: 10_000,
   });
-  await page.screenshot({ path: join(ARTIFACTS, "dashboard-elasticsearch-back.png"), fullPage: true });
+  await ui.page.screenshot({ path: join(ARTIFACTS, "dashboard-elasticsearch-back.png"), fullPage: true });
 }, 30_000);
