@@ -6,7 +6,7 @@
 // BLOCK_TIP_CHECK_MS: an announcement sent while the WebSocket was down). The blocks waiting for details and the
 // newest block fetched are in the source-health file, which `make status` reads (source-health.ts); a new run
 // resumes from them (resume), so blocks mined while the producer was down are fetched too (up to REORG_DEPTH).
-// Details bodies are published keyed by the block's height, like an announcement's.
+// Details bodies are published keyed by the block's height (as the details tell it), like an announcement's.
 // Env: BLOCK_RETRY_MAX_MS, BLOCK_TIP_CHECK_MS.
 
 import { REORG_DEPTH } from "../domain/best-chain.ts";
@@ -131,11 +131,11 @@ export class BlockGaps {
       const bodies = await this.d.fetchDetails(hash);
       this.waiting.delete(hash);
       this.detailed.add(hash);
-      for (const b of bodies) this.d.publish(b, w.height);
       if (w.attempts > 1 || w.why !== "announced")
         log.info("missing block details fetched", { ...w, reason: undefined, waitedMs: Date.now() - w.since });
       const parts = bodies.map((b) => blockPartOf(b.feed, b.text, b.at)).filter((p) => !("error" in p));
       for (const part of parts) if (part.hash === hash) this.note(hash, part.height);
+      for (const b of bodies) this.d.publish(b, this.seen.get(hash)!); // keyed by the height the details tell
       this.prune();
       for (const part of parts) {
         if (!part.prev_block || this.seen.has(part.prev_block)) continue;
