@@ -44,9 +44,7 @@ export async function runBolt(opts: { cfg: Config; name: string; topics: string[
     rebalanceTimeout: 60_000,
     heartbeatInterval: HEARTBEAT_MS,
     maxBytesPerPartition: 4 * 1_048_576,
-    // the broker answers a fetch as soon as a record arrives; this bounds only how often an idle bolt asks (3 brokers:
-    // 12 fetches/s at 250 ms, 1.5/s at 2 s; docs/speed.md) and how long a stop waits for the fetch in flight
-    maxWaitTimeInMs: 2000,
+    maxWaitTimeInMs: fetchWaitMs(cfg),
     // Partitions added live (scripts/scale/partitions.ts) are seen within this, and the group rebalances onto them.
     metadataMaxAge: 30_000,
     retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 10_000 },
@@ -137,3 +135,10 @@ export async function runBolt(opts: { cfg: Config; name: string; topics: string[
   });
   log.info("consuming", { group: groupId, topics: opts.topics });
 }
+
+/** How long a fetch waits on the broker when nothing is there. The broker answers as soon as a record arrives, so
+ * this adds no latency; it bounds how often an idle bolt asks (3 brokers: 12 fetches/s at 250 ms, 0.3/s at 10 s:
+ * docs/speed.md). An idle member heartbeats and signs of life between fetches, so it stays under a third of the
+ * session timeout and half the stall timeout: 10 s with the defaults. */
+export const fetchWaitMs = (cfg: Pick<Config, "bolt">) =>
+  Math.min(10_000, Math.floor(cfg.bolt.sessionTimeoutMs / 3), Math.floor(cfg.bolt.stallTimeoutMs / 2));
