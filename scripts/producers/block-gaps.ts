@@ -10,7 +10,7 @@
 // Env: BLOCK_RETRY_MAX_MS, BLOCK_TIP_CHECK_MS.
 
 import { REORG_DEPTH } from "../domain/best-chain.ts";
-import { blockPartOf } from "../domain/chain.ts";
+import { type BlockPart, blockPartOf } from "../domain/chain.ts";
 import { log } from "../lib/log.ts";
 import type { Captured } from "./capture.ts";
 
@@ -133,7 +133,7 @@ export class BlockGaps {
       this.detailed.add(hash);
       if (w.attempts > 1 || w.why !== "announced")
         log.info("missing block details fetched", { ...w, reason: undefined, waitedMs: Date.now() - w.since });
-      const parts = bodies.map((b) => blockPartOf(b.feed, b.text, b.at)).filter((p) => !("error" in p));
+      const parts = bodies.map((b) => blockPartOf(b.feed, b.text, b.at)).filter((p): p is BlockPart => !("error" in p));
       for (const part of parts) if (part.hash === hash) this.note(hash, part.height);
       for (const b of bodies) this.d.publish(b, this.seen.get(hash)!); // keyed by the height the details tell
       this.prune();
