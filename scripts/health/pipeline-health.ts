@@ -13,10 +13,11 @@
 
 import type { Client } from "@elastic/elasticsearch";
 import type { Admin } from "kafkajs";
+import { fatalOrUsage, toolArgs } from "../lib/args.ts";
 import { type Config, configOrExit, topicsOf } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 import { kafkaClient } from "../lib/kafka.ts";
-import { fatal, sleep } from "../lib/log.ts";
+import { sleep } from "../lib/log.ts";
 import { loadTally, saveTally, summaryOf, type Tally, tallyFile, updateTally } from "./dead-letters.ts";
 import {
   BOLTS,
@@ -188,8 +189,9 @@ export async function pipelineHealth(
 }
 
 async function main() {
+  const { lag } = toolArgs("bun scripts/health/pipeline-health.ts [--lag]", { lag: { type: "boolean" } }).values;
   const cfg = configOrExit();
-  if (process.argv.includes("--lag")) {
+  if (lag) {
     // make replay: the total lag, or unknown with the reason (exit 1), never 0 for what was not read
     const total = lagSummary(await pipelineHealth(cfg, { timeoutMs: 5000 }));
     console.log(total);
@@ -205,4 +207,4 @@ async function main() {
   process.exit(h.kafka.ok && h.es.ok && h.bolts.every((b) => b.lag !== null) ? 0 : 1);
 }
 
-if (import.meta.main) main().catch(fatal);
+if (import.meta.main) main().catch(fatalOrUsage);

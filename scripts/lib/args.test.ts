@@ -45,6 +45,7 @@ test("the tools refuse a misspelled flag before doing anything (exit 2, the usag
     "scripts/setup/secure-kafka.ts",
     "scripts/setup/secure-es.ts",
     "scripts/bench/bench-chart.ts",
+    "scripts/health/pipeline-health.ts",
   ]) {
     const r = Bun.spawnSync(["bun", join(PROJECT_ROOT, tool), "--reps-typo", "3"], {
       cwd: PROJECT_ROOT,
