@@ -3,17 +3,14 @@
 // topic of the bench's namespace (same partitions, replication, min.insync.replicas as the pipeline's), with records
 // of the bench's average `utx` size and the producers' guarantees: idempotent, acks=all.
 
-import { join } from "node:path";
-import { type Config, PROJECT_ROOT } from "../lib/config.ts";
+import type { Config } from "../lib/config.ts";
+import { kafkaHome } from "../lib/kafka-tools.ts";
 import { run } from "./bench-procs.ts";
+
+export { kafkaHome };
 
 export const PRODUCER_CLASS = "org.apache.kafka.tools.ProducerPerformance";
 export const CONSUMER_CLASS = "org.apache.kafka.tools.ConsumerPerformance";
-
-/** Where Kafka is installed: KAFKA_HOME, else BTC_VAR/opt/kafka (bin/env.sh's default). */
-export function kafkaHome(): string {
-  return process.env.KAFKA_HOME || join(process.env.BTC_VAR || join(PROJECT_ROOT, "var"), "opt/kafka");
-}
 
 const java = (cls: string, args: string[]) => ["java", "-Xmx256m", "-cp", `${kafkaHome()}/libs/*`, cls, ...args];
 
