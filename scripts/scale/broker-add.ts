@@ -44,7 +44,7 @@ async function main() {
       throw new Error(
         `supervisorctl start ${programOf(port)}: ${started.stdout.trim()} (see var/log/kafka-${port}.log)`,
       );
-    const ms = await waitFor(`broker ${id} registered`, async () => (await brokerIds(admin)).includes(id), 180_000);
+    const ms = await waitFor(`broker ${id} registered`, async () => (await brokerIds(admin)).includes(id), 300_000);
     console.log(
       `==> broker ${id} is in the cluster after ${(ms / 1000).toFixed(1)} s: brokers ${(await brokerIds(admin)).join(", ")}`,
     );

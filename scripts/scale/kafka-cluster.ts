@@ -40,7 +40,13 @@ export async function placementsOf(admin: Admin, topics?: string[]): Promise<Pla
 export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: number, say = console.log) {
   const t0 = Date.now();
   let shown = t0;
-  while (!(await check().catch(() => false))) {
+  // A failed check is tried again (a broker restarting), unless it says it is final.
+  const attempt = () =>
+    check().catch((e) => {
+      if ((e as { final?: boolean }).final) throw e;
+      return false;
+    });
+  while (!(await attempt())) {
     if (Date.now() - t0 > timeoutMs) throw new Error(`${what}: not after ${Math.round(timeoutMs / 1000)} s`);
     if (Date.now() - shown >= 5000) {
       say(`    waiting: ${what} (${Math.round((Date.now() - t0) / 1000)} s)`);

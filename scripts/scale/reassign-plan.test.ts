@@ -41,5 +41,9 @@ test("a balanced cluster needs no move; a drain below the replication factor is 
 test("the tool's --verify output read as progress", () => {
   const out =
     "Status of partition reassignment:\nReassignment of partition a-0 is completed.\nReassignment of partition a-1 is still in progress.\n";
-  expect(verifyProgress(out)).toEqual({ done: 1, moving: ["a-1"] });
+  expect(verifyProgress(out)).toEqual({ done: 1, moving: ["a-1"], elsewhere: [] });
+  const gone = "There is no active reassignment of partition b-1, but replica set is  rather than 2,3,1.\n";
+  expect(verifyProgress(gone)).toEqual({ done: 1, moving: [], elsewhere: [] });
+  const moved = "There is no active reassignment of partition b-2, but replica set is 1,2,3 rather than 2,3,4.\n";
+  expect(verifyProgress(moved)).toEqual({ done: 0, moving: [], elsewhere: ["b-2"] });
 });

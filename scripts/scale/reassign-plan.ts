@@ -64,9 +64,14 @@ export function reassignmentJson(plan: Placement[]): string {
   });
 }
 
-/** From the tool's --verify output: how many partitions are done, and which are still moving. */
-export function verifyProgress(output: string): { done: number; moving: string[] } {
-  const done = (output.match(/is completed/g) ?? []).length;
+/** From the tool's --verify output: how many partitions are done (a partition whose topic was deleted meanwhile
+ * counts as done: nothing is left to move), which are still moving, and which ended elsewhere than planned. */
+export function verifyProgress(output: string): { done: number; moving: string[]; elsewhere: string[] } {
+  const completed = (output.match(/is completed/g) ?? []).length;
+  const gone = (output.match(/but replica set is {2}rather than/g) ?? []).length;
   const moving = [...output.matchAll(/Reassignment of partition (\S+) is still in progress/g)].map((m) => m[1]!);
-  return { done, moving };
+  const elsewhere = [...output.matchAll(/no active reassignment of partition (\S+), but replica set is \S/g)].map(
+    (m) => m[1]!,
+  );
+  return { done: completed + gone, moving, elsewhere };
 }
