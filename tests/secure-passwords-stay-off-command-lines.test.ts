@@ -16,20 +16,20 @@ const cmdlines = () =>
     .filter((d) => /^\d+$/.test(d))
     .map((pid) => {
       try {
-        return readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ");
+        return [pid, readFileSync(`/proc/${pid}/cmdline`, "utf8").replaceAll("\0", " ")] as const;
       } catch {
-        return "";
+        return [pid, ""] as const;
       }
     });
 
-/** Sample every command line until stopped: those holding a password, and how many Java tool runs were seen. */
+/** Sample every command line until stopped: those holding a password, and the Java tool runs seen (by pid). */
 function sampler(passwords: string[], tool: RegExp) {
   const leaks = new Set<string>();
   const tools = new Set<string>();
   const timer = setInterval(() => {
-    for (const c of cmdlines()) {
+    for (const [pid, c] of cmdlines()) {
       if (passwords.some((p) => c.includes(p))) leaks.add(c.slice(0, 300));
-      if (c.startsWith("java ") && tool.test(c)) tools.add(c);
+      if (c.startsWith("java ") && tool.test(c)) tools.add(pid);
     }
   }, 20);
   return { stop: () => clearInterval(timer), leaks, tools };

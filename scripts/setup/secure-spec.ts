@@ -19,13 +19,14 @@ export const BOLT_TOPICS: Record<(typeof BOLT_NAMES)[number], { in: Topic[]; out
   miners: { in: ["minerUpdates"], out: [] },
 };
 
-/** Each bolt's indices: written, read, refreshed (the blocks bolt refreshes before its chain-split check). */
+/** Each bolt's indices: written, read, refreshed (the blocks bolt refreshes before its chain-split check; a write
+ * with refresh=wait_for whose retry was answered 409 refreshes its indices: lib/es.ts bulkWrite). */
 export const BOLT_INDICES: Record<(typeof BOLT_NAMES)[number], { write: Index[]; read: Index[]; refresh?: Index[] }> = {
-  prices: { write: ["rawBpi", "value"], read: ["value", "rawTransactions", "rawBlocks"] },
-  transactions: { write: ["rawTransactions"], read: [] },
+  prices: { write: ["rawBpi", "value"], read: ["value", "rawTransactions", "rawBlocks"], refresh: ["rawBpi", "value"] },
+  transactions: { write: ["rawTransactions"], read: [], refresh: ["rawTransactions"] },
   blocks: { write: ["rawBlocks"], read: ["rawBlocks"], refresh: ["rawBlocks"] },
   volume: { write: ["volume"], read: ["rawTransactions", "value"] },
-  miners: { write: ["miner"], read: ["miner", "rawBlocks", "value"] },
+  miners: { write: ["miner"], read: ["miner", "rawBlocks", "value"], refresh: ["miner"] },
 };
 
 export const PRODUCER_TOPICS: Record<string, Topic[]> = { bpi: ["bpi"], blockchain: ["transactions", "blocks"] };
