@@ -38,6 +38,17 @@ async function untilGreen(es: ReturnType<typeof esClient>, index: string[], t0: 
   }
 }
 
+/** Wait until no snapshot is running in the repository (a scheduled one, say): indices being snapshotted cannot be
+ * deleted. */
+async function untilNoSnapshotRuns(es: ReturnType<typeof esClient>, repository: string, say: Say) {
+  for (;;) {
+    const running = (await es.snapshot.get({ repository, snapshot: "_current" })).snapshots ?? [];
+    if (running.length === 0) return;
+    say(`    waiting for snapshot(s) ${running.map((s) => s.snapshot).join(", ")} to finish before deleting`);
+    await Bun.sleep(2000);
+  }
+}
+
 /** In a namespace, or for bolts with BOLT_GROUP_SUFFIX: whoever started the bolts stops and starts them. */
 export const ownBolts = (say: Say): LiveBolts => ({
   stop: async () => say("    stop this platform's bolts yourself: the restore waits until their groups are idle"),
@@ -80,11 +91,14 @@ export async function restore(cfg: Config, opts: { say: Say; live: LiveBolts }) 
     const present = await platformIndices(cfg, es);
     const clash = await es.indices.get({ index: chosen.indices, ignore_unavailable: true, allow_no_indices: true });
     const existing = [...new Set([...present, ...Object.keys(clash)])].sort();
-    if (existing.length > 0 && !restoreConfirm)
+    if (existing.length > 0 && !restoreConfirm) {
+      const docs = (await es.count({ index: existing, ignore_unavailable: true }).catch(() => null))?.count;
+      const what = docs === 0 ? "0 documents: empty, as make up creates them" : `${docs ?? "?"} documents`;
       throw new Refused(
-        `refused: the cluster already holds ${existing.join(", ")}. Nothing was changed. ` +
+        `refused: the cluster already holds ${existing.join(", ")} (${what}). Nothing was changed. ` +
           "RESTORE_CONFIRM=yes make restore deletes them and restores the snapshot in their place",
       );
+    }
     say(existing.length > 0 ? `    RESTORE_CONFIRM=yes: ${existing.length} will be deleted` : "    none");
 
     say("==> [4/7] stopping the live bolts");
@@ -94,6 +108,7 @@ export async function restore(cfg: Config, opts: { say: Say; live: LiveBolts }) 
       await waitGroupsIdle(admin, cfg);
       t0 = Date.now();
       say("==> [5/7] restoring");
+      if (existing.length > 0) await untilNoSnapshotRuns(es, repository, say); // it would block the delete
       if (existing.length > 0) await es.indices.delete({ index: existing, master_timeout: "5m" }, SLOW);
       await es.snapshot.restore(
         {

@@ -296,7 +296,8 @@ function rebuildOf(env: Env, ns: string) {
  * 6 fields with seconds) and how many snapshots it keeps, the restore's consent, snapshot and loss allowed. */
 function backupOf(env: Env) {
   return {
-    repo: str(env, "SNAPSHOT_REPO", "btc-backups"),
+    /** the standby cluster (ES_TARGET=standby) has its own repository: two clusters must never write to one */
+    repo: str(env, "SNAPSHOT_REPO", env.ES_TARGET === "standby" ? "btc-backups-standby" : "btc-backups"),
     schedule: str(env, "SNAPSHOT_SCHEDULE", "0 15 * * * *"),
     keep: int(env, "SNAPSHOT_KEEP", 48, 1),
     restoreConfirm: str(env, "RESTORE_CONFIRM", "no") === "yes",
