@@ -29,12 +29,14 @@ const ROOT = PROJECT_ROOT;
 $.verbose = false;
 $.quiet = true;
 
-/** Partitions whose in-sync replicas are fewer than their replicas, or that have no leader. */
+/** Partitions whose in-sync replicas are fewer than their replicas, or that have no leader; and those being moved
+ * by a reassignment (make kafka-rebalance, kafka-drain: more replicas than `replication` while the new ones copy). */
 export function degradedPartitions(
   topics: Array<{
     name: string;
     partitions: Array<{ partitionId: number; leader: number; replicas: number[]; isr: number[] }>;
   }>,
+  replication = Number.POSITIVE_INFINITY,
 ) {
   const out: string[] = [];
   for (const t of topics)
@@ -42,6 +44,7 @@ export function degradedPartitions(
       if (p.leader < 0) out.push(`${t.name}/${p.partitionId} OFFLINE`);
       else if (p.isr.length < p.replicas.length)
         out.push(`${t.name}/${p.partitionId} isr ${p.isr.length}/${p.replicas.length}`);
+      if (p.replicas.length > replication) out.push(`${t.name}/${p.partitionId} being moved (replicas ${p.replicas})`);
     }
   return out;
 }
@@ -84,9 +87,9 @@ async function kafkaPart(cfg: Config): Promise<boolean> {
     const meta = await admin.fetchTopicMetadata({
       topics: (await admin.listTopics()).filter((t) => !t.startsWith("__")),
     });
-    const bad = degradedPartitions(meta.topics);
+    const bad = degradedPartitions(meta.topics, cfg.kafka.replication);
     console.log(
-      `  ${meta.topics.length} topics; ${bad.length === 0 ? "every partition fully replicated" : `${bad.length} degraded: ${bad.slice(0, 12).join(", ")}`}`,
+      `  ${meta.topics.length} topics; ${bad.length === 0 ? "every partition fully replicated" : `${bad.length} degraded or being moved: ${bad.slice(0, 12).join(", ")}`}`,
     );
     return bad.length === 0 && c.brokers.length >= cfg.kafka.brokers.length;
   } catch (e) {
