@@ -1,9 +1,10 @@
-// The dashboard's Elasticsearch, primary or standby: every second it probes both clusters (_cluster/health, 1.5 s),
-// every 2 s how far each one's bolts are behind Kafka (standby/behind.ts), and lets failover.ts decide which one
-// serves. `client` is a client whose every call goes to the cluster serving at that moment, so the live polls and
-// the named queries switch without knowing; `onChange` tells the page (the "cluster" event: banner "standby, N s
-// behind"). Each decision that changes the cluster is logged, and the choice is written for make status to
-// var/run/health/<namespace>/dashboard-serving.json. Without a standby (ES_STANDBY=0) it is the primary's client.
+// The dashboard's Elasticsearch, primary or standby: every second it probes both clusters (_cluster/health, 2 s)
+// and lets failover.ts decide which one serves; in a loop of its own, every 2 s, it reads how far each cluster's
+// bolts are behind Kafka (standby/behind.ts), so a slow Kafka never delays a failover. `client` is a client whose
+// every call goes to the cluster serving at that moment, so the live polls and the named queries switch without
+// knowing; `onChange` tells the page (the "cluster" event: banner "standby, N s behind"). Each switch is logged,
+// and the choice is written for make status to var/run/health/<namespace>/dashboard-serving.json. Without a
+// standby (ES_STANDBY=0) it is the primary's client and probes nothing.
 // Reads: _cluster/health of both clusters, Kafka offsets. Env: ES_NODES, ES_STANDBY*, FAILOVER_AFTER_MS,
 // FAILBACK_AFTER_MS, FAILBACK_BEHIND_S, BTC_NAMESPACE.
 
@@ -18,8 +19,8 @@ import { Behind, type ClusterLag } from "../standby/behind.ts";
 import { decide, type FailoverState, initialState, type ServingInfo } from "./failover.ts";
 
 export const PROBE_MS = 1000;
-const PROBE_TIMEOUT_MS = 1500;
-const LAG_EVERY = 2;
+const PROBE_TIMEOUT_MS = 2000;
+export const LAG_MS = 2000;
 export const SERVING_FILE = "dashboard-serving.json";
 
 /** A client that forwards every call to `pick()`'s client at the moment of the call. */
@@ -73,19 +74,22 @@ export class Clusters {
     this.listeners.push(fn);
   }
 
-  /** One round: probe, (every LAG_EVERY rounds) the lags, decide, tell when what the page shows changed. */
-  async round(n = 0): Promise<FailoverState> {
+  /** How far each cluster's bolts are behind Kafka now (its own loop: a slow Kafka never delays a failover). */
+  async sampleLags(): Promise<void> {
+    if (!this.behind) return;
+    const got = await this.behind.sample().catch((e: Error) => {
+      if (e.message !== this.lagError) log.warn("kafka offsets not read: how far behind is unknown", { error: e });
+      this.lagError = e.message;
+    });
+    if (got) this.lagError = "";
+    this.lags = got ? Object.fromEntries(got.map((l) => [l.cluster, l])) : {};
+  }
+
+  /** One round: probe both clusters, decide, tell when what the page shows changed. */
+  async round(): Promise<FailoverState> {
     if (!this.standby) return this.state;
     const [p, s] = await Promise.all([probe(this.primary), probe(this.standby)]);
     this.names = { primary: p.name ?? this.names.primary!, standby: s.name ?? this.names.standby! };
-    if (this.behind && n % LAG_EVERY === 0) {
-      const got = await this.behind.sample().catch((e: Error) => {
-        if (e.message !== this.lagError) log.warn("kafka offsets not read: how far behind is unknown", { error: e });
-        this.lagError = e.message;
-      });
-      if (got) this.lagError = "";
-      this.lags = got ? Object.fromEntries(got.map((l) => [l.cluster, l])) : {};
-    }
     const before = this.state.serving;
     const obs = {
       now: Date.now(),
@@ -119,11 +123,14 @@ export class Clusters {
   }
 
   async run(): Promise<void> {
-    for (let n = 0; !this.stopped && this.standby; n++) {
-      const t0 = Date.now();
-      await this.round(n);
-      await sleep(Math.max(100, PROBE_MS - (Date.now() - t0)));
-    }
+    const every = async (ms: number, fn: () => Promise<unknown>) => {
+      while (!this.stopped && this.standby) {
+        const t0 = Date.now();
+        await fn();
+        await sleep(Math.max(100, ms - (Date.now() - t0)));
+      }
+    };
+    await Promise.all([every(PROBE_MS, () => this.round()), every(LAG_MS, () => this.sampleLags())]);
   }
 
   stop(): void {

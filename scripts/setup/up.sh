@@ -27,6 +27,8 @@ fi
 kafka=(); for p in $KAFKA_PORTS; do kafka+=("storm:kafka-$p"); done
 es=(); for n in $ES_NODES_N; do es+=("es-kibana:elasticsearch$n"); done
 if [ "${ES_STANDBY:-0}" = 1 ]; then
+  # supervisord's programs (the dashboard, the standby's) read .env, not this shell's environment
+  grep -qx 'ES_STANDBY=1' .env 2>/dev/null || echo "    warning: ES_STANDBY=1 is not in .env: the dashboard and the standby's programs will not see it; put it there" >&2
   ctl reread >/dev/null && ctl update standby | sed 's/^/    /'   # the standby group of an older supervisord.conf
   for n in $(seq 1 "${ES_STANDBY_NODES_N:-1}"); do es+=("standby:elasticsearch-standby$n"); done
 fi
