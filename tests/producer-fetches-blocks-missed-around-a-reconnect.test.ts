@@ -7,6 +7,7 @@
 // blocks and miners bolts, the miners' figures then equal the reference's over all five blocks, to the cent.
 // In flight: b2 and b3 were never sent, and their details were first asked for after the reconnection.
 import { afterAll, expect, test } from "bun:test";
+import { rmSync } from "node:fs";
 import type { Subprocess } from "bun";
 import { type Config, indicesOf } from "../scripts/lib/config.ts";
 import { esClient } from "../scripts/lib/es.ts";
@@ -44,6 +45,7 @@ afterAll(async () => {
   for (const b of bolts) b.kill("SIGKILL");
   source.stop();
   if (cfg) await dropNamespace(cfg);
+  if (cfg) rmSync(cfg.healthDir, { recursive: true, force: true }); // the producer's and status's reports
 });
 
 const ticker = (eur: string) => JSON.stringify({ EUR: { "15m": eur, last: eur, buy: eur, sell: eur, symbol: "€" } });
