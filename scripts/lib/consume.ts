@@ -137,8 +137,9 @@ export async function runBolt(opts: { cfg: Config; name: string; topics: string[
 }
 
 /** How long a fetch waits on the broker when nothing is there. The broker answers as soon as a record arrives, so
- * this adds no latency; it bounds how often an idle bolt asks (3 brokers: 12 fetches/s at 250 ms, 0.3/s at 10 s:
- * docs/speed.md). An idle member heartbeats and signs of life between fetches, so it stays under a third of the
- * session timeout and half the stall timeout: 10 s with the defaults. */
+ * this adds no latency; it bounds how often an idle bolt asks (3 brokers: 12 fetches/s at 250 ms, 0.6/s at 5 s:
+ * docs/speed.md). A stop waits for the fetch in flight (kafkajs), and must end within 10 s: at most 5 s. An idle
+ * member heartbeats and gives signs of life between fetches: under a third of the session timeout and half the
+ * stall timeout. */
 export const fetchWaitMs = (cfg: Pick<Config, "bolt">) =>
-  Math.min(10_000, Math.floor(cfg.bolt.sessionTimeoutMs / 3), Math.floor(cfg.bolt.stallTimeoutMs / 2));
+  Math.min(5000, Math.floor(cfg.bolt.sessionTimeoutMs / 3), Math.floor(cfg.bolt.stallTimeoutMs / 2));
