@@ -12,6 +12,7 @@ import { type Config, indicesOf } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 import { sleep } from "../lib/log.ts";
 import { BOLT_NAMES, type BoltName, type Crew, ctl, signalProgram, waitRestarted } from "./chaos-crew.ts";
+import { growth } from "./chaos-growth.ts";
 
 /** A fault; `bolt`: it hits that bolt, so that bolt's own lag must be non-zero when it lands. A fault that measures
  * its own recovery resolves with it (ms, or null: never), the others with nothing (then: until offsets move again). */
@@ -116,6 +117,7 @@ export function schedule(cfg: Config, full: boolean, clusterFaults = true, sourc
         twoBrokers,
         killNode,
         esDown,
+        growth(cfg),
       ]
     : [...kills, ...source, churn, held, closed, freeze, killBroker(b2), killNode];
 }
