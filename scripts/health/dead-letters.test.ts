@@ -63,6 +63,9 @@ test("make status prints per bolt its count and newest reason, on one line, with
     "    1 not read yet (the read ran out of time: run make status again)",
   ]);
   expect(deadLetterLines(null, null)).toEqual(["  dead letters: unknown"]);
+  expect(deadLetterLines(1, { bolts: [], deleted: 0, unread: 1, error: "t: Kafka gave no topic id" })[1]).toBe(
+    "    1 not read yet (not read: t: Kafka gave no topic id: run make status again)",
+  );
 });
 
 test("a re-created topic (another topic id) starts over even when its offsets are past what was read", () => {

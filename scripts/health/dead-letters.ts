@@ -174,6 +174,8 @@ export type DeadLetterSummary = {
   deleted: number;
   /** in the topic but not read yet */
   unread: number;
+  /** why this read stopped short (the topic's id or records not read), when it did */
+  error?: string;
 };
 
 /** The per-bolt view of a tally (bolts by name), against the topic's end offsets. */
@@ -193,6 +195,9 @@ export function deadLetterLines(total: number | null, s: DeadLetterSummary | nul
         `(${Math.round((now - b.newestAt) / 1000)} s ago): ${b.newestReason.replace(/[\s\p{Cc}]+/gu, " ").slice(0, 160)}`,
     );
   if (s?.deleted) out.push(`    ${s.deleted} deleted by retention before they were read (bolt unknown)`);
-  if (s?.unread) out.push(`    ${s.unread} not read yet (the read ran out of time: run make status again)`);
+  if (s?.unread)
+    out.push(
+      `    ${s.unread} not read yet (${s.error ? `not read: ${s.error.slice(0, 160)}` : "the read ran out of time"}: run make status again)`,
+    );
   return out;
 }

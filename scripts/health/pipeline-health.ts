@@ -170,18 +170,22 @@ export async function pipelineHealth(
     : { ok: false, brokers: null, expected, controller: null, error: unknownText(failed!) };
   const dl = opts.deadLetters;
   const dlq = part?.dlq;
+  let dlError: string | undefined;
   if (dl && dlq) {
     // the topic's id, so that a re-created topic starts the tally over; not read: the tally stays, its rest unread
     const kafkaDl = kafkaClient(cfg, "pipeline-health-dead-letters");
     dl.tally = await topicIdOf(cfg, topicsOf(cfg).deadLetters, Math.max(ms, 3000))
       .then((id) => updateTally(kafkaDl, cfg, dl.reader, dl.tally, { id, ...dlq }))
-      .catch(() => dl.tally);
+      .catch((e: Error) => {
+        dlError = e.message;
+        return dl.tally;
+      });
   }
   return {
     at: Date.now(),
     bolts,
     deadLetters: dlq?.total ?? null,
-    deadLetterBolts: dl && dlq ? summaryOf(dl.tally, dlq.ends) : null,
+    deadLetterBolts: dl && dlq ? { ...summaryOf(dl.tally, dlq.ends), error: dlError } : null,
     kafka,
     es: await esP,
     sample: part?.sample ?? { at: Date.now(), committed: {} },
