@@ -77,7 +77,7 @@ kafka-remove-broker: ## stop and unregister a drained broker added by kafka-add-
 kafka-partitions: ## raise the partitions of the platform's topics live: make kafka-partitions PARTITIONS=18
 	@bun scripts/scale/partitions.ts --partitions "$(PARTITIONS)" $(if $(TOPICS),--topics $(TOPICS))
 
-rebuild: ## rebuild every index from Kafka into a new generation, swap the aliases; refused if Kafka lost history the indices hold: REBUILD_CONFIRM=yes make rebuild (README)
+rebuild: ## rebuild every index from Kafka into a new generation, swap the aliases; refused if Kafka lost history the indices hold: REBUILD_CONFIRM=yes make rebuild (docs/operations.md)
 	@bun scripts/setup/rebuild.ts
 
 snapshot: ## snapshot every index (with the bolts' Kafka offsets) into the repository under var/: docs/backups.md

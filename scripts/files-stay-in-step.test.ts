@@ -1,12 +1,15 @@
 // Drift tests: the files that describe the platform say the same as the code.
 // - every script under scripts/{producers,bolts,dashboard} that runs as a program has its [program:] in supervisord.conf;
 // - every index a bolt writes is defined in es-indices.http;
-// - every environment variable read anywhere (scripts, bin/) is documented in .env.example.
+// - every environment variable read anywhere (scripts, bin/) is documented in .env.example, and docs/configuration.md
+//   lists them all (scripts/setup/config-table.ts --write);
+// - every link of README.md and docs/ leads to a file that exists (and to a heading of it, when it names one), and
+//   every `make <target>` they name is a target of the Makefile.
 import { expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join, normalize } from "node:path";
 import { indicesOf, PROJECT_ROOT } from "./lib/config.ts";
-import { configTables } from "./setup/config-table.ts";
+import { CONFIG_PAGE, configTables } from "./setup/config-table.ts";
 import { parseIndicesFile } from "./setup/indices.ts";
 
 const ROOT = PROJECT_ROOT;
@@ -58,6 +61,53 @@ test("every environment variable read is documented in .env.example", () => {
   expect(missing).toEqual([]);
 });
 
-test("the README's configuration tables are those of .env.example", () => {
-  expect(read("README.md")).toContain(configTables(read(".env.example")));
+test("docs/configuration.md's tables are those of .env.example (bun scripts/setup/config-table.ts --write)", () => {
+  expect(read(CONFIG_PAGE)).toContain(configTables(read(".env.example")));
+});
+
+const pages = () => ["README.md", ...files("docs", (f) => f.endsWith(".md"))];
+
+/** A heading's anchor as GitHub makes it: lower case, punctuation dropped, spaces to hyphens, repeats numbered. */
+function anchors(markdown: string): Set<string> {
+  const seen = new Map<string, number>();
+  const out = new Set<string>();
+  for (const m of markdown.replace(/^```[\s\S]*?^```/gm, "").matchAll(/^#{1,6}\s+(.+?)\s*#*$/gm)) {
+    const slug = m[1]!
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}\s_-]/gu, "")
+      .replace(/\s/g, "-");
+    const n = seen.get(slug) ?? 0;
+    seen.set(slug, n + 1);
+    out.add(n ? `${slug}-${n}` : slug);
+  }
+  return out;
+}
+
+test("every link of README.md and docs/ leads to a file that exists, and to one of its headings", () => {
+  const broken: string[] = [];
+  for (const page of pages()) {
+    const text = read(page).replace(/^```[\s\S]*?^```/gm, "");
+    for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      const [path = "", anchor] = m[1]!.split("#");
+      if (/^[a-z]+:/.test(path)) continue;
+      const target = path ? normalize(join(dirname(page), path)) : page;
+      if (!existsSync(join(ROOT, target))) broken.push(`${page}: ${m[1]} (no such file)`);
+      else if (anchor && target.endsWith(".md") && !anchors(read(target)).has(anchor))
+        broken.push(`${page}: ${m[1]} (no such heading)`);
+    }
+  }
+  expect(broken).toEqual([]);
+});
+
+test("every `make <target>` README.md and docs/ name is a target of the Makefile (`make kafka-*` names none)", () => {
+  const targets = new Set([...read("Makefile").matchAll(/^([a-z][a-z-]*):/gm)].map((m) => m[1]!));
+  const missing: string[] = [];
+  for (const page of pages()) {
+    const text = read(page);
+    const code = [...text.matchAll(/^```[\s\S]*?^```/gm), ...text.matchAll(/`[^`\n]+`/g)].map((m) => m[0]);
+    for (const c of code)
+      for (const m of c.matchAll(/(?:^|[\s`;&|(])make ([a-z][a-z-]*)(?![\w*-])/gm))
+        if (!targets.has(m[1]!)) missing.push(`${page}: make ${m[1]}`);
+  }
+  expect(missing).toEqual([]);
 });

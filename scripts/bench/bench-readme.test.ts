@@ -1,16 +1,16 @@
-// The README's bench tables are the ones the latest results files give (a drift test), and the paced steps' pure
+// The bench tables of docs/bench.md are the ones the latest results files give (a drift test), and the paced steps' pure
 // parts: the steps' syntax, whether a lag stayed bounded, and the expected figures of what was published.
 import { expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../lib/config.ts";
 import { Expected } from "./bench-expect.ts";
-import { latestResults, withTables } from "./bench-readme.ts";
+import { BENCH_PAGE, latestResults, withTables } from "./bench-readme.ts";
 import { lagTrend, parseSteps } from "./bench-steps.ts";
 
-test("the README's bench tables equal those of bench-results/latest-*.json (bun scripts/bench/bench-readme.ts)", () => {
-  const readme = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
-  expect(withTables(readme, latestResults())).toBe(readme);
+test("docs/bench.md's tables equal those of bench-results/latest-*.json (bun scripts/bench/bench-readme.ts)", () => {
+  const page = readFileSync(join(PROJECT_ROOT, BENCH_PAGE), "utf8");
+  expect(withTables(page, latestResults())).toBe(page);
 });
 
 test("BENCH_STEPS: x:seconds, comma-separated; anything else is refused with the culprit", () => {

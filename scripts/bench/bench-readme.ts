@@ -1,6 +1,6 @@
-// The README's bench tables, generated from the results files (bench-results/latest-<profile>.json) between the
-// markers `<!-- bench:<profile> -->` and `<!-- /bench:<profile> -->`; scripts/bench/bench-readme.test.ts fails when
-// the README and the results drift apart. Usage: `bun scripts/bench/bench-readme.ts` rewrites the README's tables.
+// The bench tables of docs/bench.md, generated from the results files (bench-results/latest-<profile>.json) between
+// the markers `<!-- bench:<profile> -->` and `<!-- /bench:<profile> -->`; scripts/bench/bench-readme.test.ts fails
+// when the page and the results drift apart. Usage: `bun scripts/bench/bench-readme.ts` rewrites the page's tables.
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -8,9 +8,12 @@ import { PROJECT_ROOT } from "../lib/config.ts";
 import { fatal } from "../lib/log.ts";
 import { type BenchResult, RESULTS_DIR } from "./bench-report.ts";
 
+/** The page that holds the bench tables, relative to the project's root. */
+export const BENCH_PAGE = "docs/bench.md";
+
 const fmt = (x: number | undefined) => (x === undefined ? "?" : Math.round(x).toLocaleString("en-US"));
 
-/** The README's table of a result (scripts/bench/bench-readme.ts puts it between the profile's markers). */
+/** The table of a result (scripts/bench/bench-readme.ts puts it between the profile's markers in docs/bench.md). */
 export function readmeTable(r: BenchResult): string {
   const k = r.kafka;
   const p = r.pipeline;
@@ -59,16 +62,16 @@ export function readmeTable(r: BenchResult): string {
   return [head, "|---|---|", ...rows.map(([a, b]) => `| ${a} | ${b} |`)].join("\n");
 }
 
-/** The README text with each profile's table replaced by the one of its latest results (when there are some). */
-export function withTables(readme: string, results: Partial<Record<string, BenchResult>>): string {
-  let out = readme;
+/** The page's text with each profile's table replaced by the one of its latest results (when there are some). */
+export function withTables(page: string, results: Partial<Record<string, BenchResult>>): string {
+  let out = page;
   for (const [profile, r] of Object.entries(results)) {
     if (!r) continue;
     const open = `<!-- bench:${profile} -->`;
     const close = `<!-- /bench:${profile} -->`;
     const a = out.indexOf(open);
     const b = out.indexOf(close);
-    if (a < 0 || b < a) throw new Error(`README.md has no ${open} ... ${close} markers`);
+    if (a < 0 || b < a) throw new Error(`${BENCH_PAGE} has no ${open} ... ${close} markers`);
     out = `${out.slice(0, a + open.length)}\n${readmeTable(r)}\n${out.slice(b)}`;
   }
   return out;
@@ -85,9 +88,9 @@ export function latestResults(): Partial<Record<string, BenchResult>> {
 
 if (import.meta.main) {
   try {
-    const file = join(PROJECT_ROOT, "README.md");
+    const file = join(PROJECT_ROOT, BENCH_PAGE);
     writeFileSync(file, withTables(readFileSync(file, "utf8"), latestResults()));
-    console.log("README.md: bench tables regenerated from bench-results/latest-*.json");
+    console.log(`${BENCH_PAGE}: bench tables regenerated from bench-results/latest-*.json`);
   } catch (e) {
     fatal(e);
   }

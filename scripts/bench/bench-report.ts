@@ -1,6 +1,6 @@
 // The results of `make bench`: the machine they were measured on, written as JSON to
 // bench-results/<profile>-<date>.json and bench-results/latest-<profile>.json, and a short report on the console
-// ending with the README's table (machine and date in its header). Speeds are compared only as ratios of figures
+// ending with docs/bench.md's table (machine and date in its header). Speeds are compared only as ratios of figures
 // measured in the same run.
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";

@@ -1,5 +1,5 @@
 // Which blocks count, from the blocks known and their prev_block links: pure, no I/O. Chain text is untrusted, so
-// the best chain is decided only by connected blocks (README, "Bolts"; docs/reliability.md).
+// the best chain is decided only by connected blocks (docs/write-path.md; docs/reliability.md).
 // Connected: a block whose parent is known and connected: the block its prev_block names, at the height just
 // below; or, for a block without prev_block (announced, details not in yet), the only connected block just below
 // (two or more there: its parent is ambiguous). A block with no other block known in the REORG_DEPTH heights

@@ -1,6 +1,6 @@
 // The reference's chain rule, for scripts/reference/reference-figures.ts: which blocks are left out of the figures,
 // by plain loops over the blocks and their prev_block links, independently of the bolts' code (it imports nothing
-// of scripts/domain). The rule (README, "Bolts"; docs/reliability.md): only connected blocks decide and count; a
+// of scripts/domain). The rule (docs/write-path.md; docs/reliability.md): only connected blocks decide and count; a
 // block counts only on the best chain, the one ending at the highest connected height; two blocks racing at the
 // highest height both count until a child names one.
 

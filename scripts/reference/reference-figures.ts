@@ -1,7 +1,7 @@
 // The reference figures of a capture: what btc-volume and btc-miner must hold, computed with plain loops over the
 // messages, string decimals and BigInt, independently of the bolts' code (it imports nothing of scripts/domain).
 // Used by the integration tests (tests/bolts-harness.ts) and by `make chaos` as the ground truth.
-// Rules (README, "Bolts"): a transaction counts once by hash, its value the sum of its outputs; the price in effect
+// Rules (docs/write-path.md, "What the figures mean"): a transaction counts once by hash, its value the sum of its outputs; the price in effect
 // at t is the last observation received at or before t, else the earliest; EUR = satoshis x price, summed exactly
 // and rounded once, half up, to the cent; a block off the best chain lost a split (the chain walked back over
 // prev_block links from the highest blocks, lostSplits); a block without details is worth the subsidy, its fees

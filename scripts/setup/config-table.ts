@@ -1,10 +1,18 @@
-// Prints the README's configuration tables from .env.example (every variable, its default, its comment), so the
-// README lists every variable; scripts/files-stay-in-step.test.ts checks that it does.
-// usage: bun scripts/setup/config-table.ts   (paste the output under "## Configuration" in README.md)
+// The configuration tables of docs/configuration.md, made from .env.example (every variable, its default, its
+// comment) and kept between the markers `<!-- config:tables -->` and `<!-- /config:tables -->`, so the page lists
+// every variable; scripts/files-stay-in-step.test.ts checks that it does.
+// usage: bun scripts/setup/config-table.ts            prints the tables
+//        bun scripts/setup/config-table.ts --write    rewrites them in docs/configuration.md
 
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fatal } from "../lib/log.ts";
+import { fatalOrUsage, toolArgs } from "../lib/args.ts";
+import { PROJECT_ROOT } from "../lib/config.ts";
+
+/** The page that holds the tables, relative to the project's root. */
+export const CONFIG_PAGE = "docs/configuration.md";
+const OPEN = "<!-- config:tables -->";
+const CLOSE = "<!-- /config:tables -->";
 
 /** Markdown tables, one per section of a .env.example text. */
 export function configTables(envExample: string): string {
@@ -24,8 +32,21 @@ export function configTables(envExample: string): string {
   return out.join("\n").trim();
 }
 
-async function main() {
-  console.log(configTables(readFileSync(join(import.meta.dir, "../../.env.example"), "utf8")));
+/** The page's text with the tables between its markers replaced by `tables`. */
+export function withConfigTables(page: string, tables: string): string {
+  const a = page.indexOf(OPEN);
+  const b = page.indexOf(CLOSE);
+  if (a < 0 || b < a) throw new Error(`${CONFIG_PAGE} has no ${OPEN} ... ${CLOSE} markers`);
+  return `${page.slice(0, a + OPEN.length)}\n${tables}\n${page.slice(b)}`;
 }
 
-if (import.meta.main) main().catch(fatal);
+async function main() {
+  const { values } = toolArgs("bun scripts/setup/config-table.ts [--write]", { write: { type: "boolean" } });
+  const tables = configTables(readFileSync(join(PROJECT_ROOT, ".env.example"), "utf8"));
+  if (!values.write) return console.log(tables);
+  const file = join(PROJECT_ROOT, CONFIG_PAGE);
+  writeFileSync(file, withConfigTables(readFileSync(file, "utf8"), tables));
+  console.log(`${CONFIG_PAGE}: configuration tables written from .env.example`);
+}
+
+if (import.meta.main) main().catch(fatalOrUsage);

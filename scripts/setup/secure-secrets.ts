@@ -1,6 +1,6 @@
 // `BTC_SECURE=1 make setup`: one random password per user of the secure mode (scripts/setup/secure-spec.ts), in
 // BTC_SECRETS/kafka/<user> and BTC_SECRETS/es/<user>. Idempotent: a password that exists is never replaced (to
-// rotate one, write the new one there and run `make secure-sync`, README "Security and multi-host"). Every folder
+// rotate one, write the new one there and run `make secure-sync`, docs/security.md). Every folder
 // under BTC_SECRETS is made 0700 and every file 0600. Prints what it created, never a secret.
 // Env: BTC_SECRETS (default var/secrets), BTC_VAR.
 

@@ -8,7 +8,7 @@
 #   as `setup` (as `broker` for setup's own); the password reaches the tool in a 0600 file, never on its command
 #   line; connections already open stay up, new ones need the new password;
 # - the ACLs of BTC_NAMESPACE (scripts/setup/secure-kafka.ts).
-# Then restart the programs whose password changed (README.md, "Security and multi-host").
+# Then restart the programs whose password changed (docs/security.md, "Rotating a password").
 # Reads: BTC_SECRETS, KAFKA_BROKERS (default: node 1 of BTC_NODE_HOSTS), BTC_NAMESPACE, SECURE_SYNC_ALL.
 set -euo pipefail
 . "$(dirname "$0")/../../bin/env.sh"
