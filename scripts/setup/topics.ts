@@ -46,7 +46,9 @@ export function topicDrift(
   const out: string[] = [];
   // More partitions than the spec is a topic grown live (scripts/scale/partitions.ts; Kafka cannot lower it): fine.
   if (live.partitions < spec.partitions)
-    out.push(`${live.partitions} partitions, expected ${spec.partitions} (make kafka-partitions PARTITIONS=${spec.partitions})`);
+    out.push(
+      `${live.partitions} partitions, expected ${spec.partitions} (make kafka-partitions PARTITIONS=${spec.partitions})`,
+    );
   if (live.replication !== spec.replication) out.push(`replication ${live.replication}, expected ${spec.replication}`);
   for (const [k, v] of Object.entries(spec.configs))
     if (live.configs[k] !== v) out.push(`${k}=${live.configs[k] ?? "(unset)"}, expected ${v}`);
