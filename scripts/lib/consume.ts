@@ -32,6 +32,14 @@ export function slicesOf<T>(items: T[], max: number): T[][] {
 
 /** How often the member heartbeats, between batches and while a handler works. */
 const HEARTBEAT_MS = 3000;
+/** Heartbeat answers that mean the member must join the group again (kafkajs isRebalancing, and unknown member). */
+const GROUP_ERRORS = new Set([
+  "REBALANCE_IN_PROGRESS",
+  "NOT_COORDINATOR_FOR_GROUP",
+  "ILLEGAL_GENERATION",
+  "UNKNOWN_MEMBER_ID",
+]);
+const batchOf = (b: { topic: string; partition: number }) => ({ topic: b.topic, partition: b.partition });
 
 export async function runBolt(opts: { cfg: Config; name: string; topics: string[]; handle: Handler }): Promise<void> {
   const { cfg, name } = opts;
@@ -85,16 +93,20 @@ export async function runBolt(opts: { cfg: Config; name: string; topics: string[
     eachBatchAutoResolve: false,
     partitionsConsumedConcurrently: cfg.bolt.partitionsConcurrently,
     eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
-      // the member heartbeats while the handler works; an error of the group (a rebalance) gives the slice up
+      // the member heartbeats while the handler works (kafkajs sends one every HEARTBEAT_MS at most); an error of
+      // the group (a rebalance, this member unknown) gives the slice up; another (a timeout) is tried at the next tick
       let groupError: unknown;
+      let failures = 0;
       const beat = async () => {
         if (groupError) throw groupError;
         await heartbeat().catch((e) => {
-          groupError ??= Object.assign(e as object, { group: true });
-          throw groupError;
+          if (GROUP_ERRORS.has((e as { type?: string }).type ?? "")) groupError = Object.assign(e, { group: true });
+          if (failures++ === 0 || groupError) log.warn("heartbeat failed", { ...batchOf(batch), error: e });
+          throw e;
         });
+        failures = 0;
       };
-      const ticker = setInterval(() => void beat().catch(() => {}), HEARTBEAT_MS);
+      const ticker = setInterval(() => void beat().catch(() => {}), 1000);
       const ctx: BoltContext = { producer, assignment, heartbeat: beat };
       const pause = async (attempt: number, e: unknown) => {
         await sleep(backoff(attempt, "slice", e, cfg.bolt.retryMaxMs));
