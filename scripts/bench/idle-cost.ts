@@ -28,7 +28,7 @@ const cpuOf = (pid: number) => cpuSecondsOfStat(readFileSync(`/proc/${pid}/stat`
 /** Percent of one core over a window, from the CPU seconds at its two ends. */
 export const pctOfCore = (cpu0: number, cpu1: number, seconds: number) => (100 * (cpu1 - cpu0)) / seconds;
 
-type Row = { round: string; program: string; seconds: number; pctOfCore: number };
+type Row = { round: string; program: string; seconds: number; pctOfCore: number; stopMs: number; exit: number };
 
 /** One round: the three programs started (with `preload`, if any), settled, measured, stopped. */
 async function round(name: string, env: Record<string, string>, preload: string[], o: Opts): Promise<Row[]> {
@@ -57,14 +57,26 @@ async function round(name: string, env: Record<string, string>, preload: string[
     for (const { program, p } of progs) if (p.exitCode !== null) throw new Error(`${program} exited (${p.exitCode})`);
     const cpu0 = progs.map(({ p }) => cpuOf(p.pid));
     await sleep(o.seconds * 1000);
-    return progs.map(({ program, p }, i) => ({
+    const rows = progs.map(({ program, p }, i) => ({
       round: name,
       program,
       seconds: o.seconds,
       pctOfCore: +pctOfCore(cpu0[i]!, cpuOf(p.pid), o.seconds).toFixed(2),
+      stopMs: -1,
+      exit: -1,
     }));
-  } finally {
+    // how long each takes to stop on SIGTERM (a bolt waits for the fetch in flight; the programs must stop in 10 s)
+    const t0 = Date.now();
     for (const { p } of progs) p.kill("SIGTERM");
+    const stopped = progs.map(({ p }, i) =>
+      p.exited.then((code) => {
+        [rows[i]!.stopMs, rows[i]!.exit] = [Date.now() - t0, code];
+      }),
+    );
+    await Promise.race([Promise.all(stopped), sleep(15_000)]);
+    return rows;
+  } finally {
+    for (const { p } of progs) if (p.exitCode === null) p.kill("SIGTERM");
     await Promise.race([Promise.all(progs.map(({ p }) => p.exited)), sleep(15_000)]);
     for (const { p } of progs) if (p.exitCode === null) p.kill("SIGKILL");
     source.stop(true);
