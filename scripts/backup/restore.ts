@@ -104,6 +104,7 @@ export async function restore(cfg: Config, opts: { say: Say; live: LiveBolts }) 
     say("==> [4/7] stopping the live bolts");
     await opts.live.stop();
     let t0 = Date.now();
+    let ms = 0; // from the restore request to green
     try {
       await waitGroupsIdle(admin, cfg);
       t0 = Date.now();
@@ -123,13 +124,13 @@ export async function restore(cfg: Config, opts: { say: Say; live: LiveBolts }) 
         SLOW,
       );
       await untilGreen(es, chosen.indices, t0, say);
+      ms = Date.now() - t0;
       say(`==> [6/7] moving the bolts' groups back to the snapshot's offsets (${plan.replay} record(s) to read again)`);
       await moveGroups(admin, cfg, plan);
     } catch (e) {
       say("    the live bolts stay stopped until the indices are back: fix the cause, then run make restore again");
       throw e;
     }
-    const ms = Date.now() - t0;
     say("==> [7/7] starting the live bolts again");
     await opts.live.start();
     say(`    done: ${chosen.name} restored in ${(ms / 1000).toFixed(1)} s; make status shows the bolts catching up`);

@@ -42,7 +42,8 @@ async function main() {
     onTick: () => tick(cfg),
   });
   log.info("scheduled snapshots", { schedule, keep, repository: repo, next: job.nextDate().toISO() });
-  onShutdown("snapshot schedule", () => job.stop());
+  // a snapshot under way goes on inside Elasticsearch: stop without waiting for it (the next start lists it)
+  onShutdown("snapshot schedule", () => void job.stop());
 }
 
 if (import.meta.main) main().catch(fatal);
