@@ -3,7 +3,7 @@
 // make up, and by make snapshot, make restore and the scheduled snapshots before they use it. A cluster whose
 // nodes were started before path.repo was set cannot have it: the message says to restart them one at a time.
 // Indices written: none (the repository is cluster state). Env: SNAPSHOT_REPO, ES_NODES (+ credentials).
-// Run: bun scripts/backup/repository.ts   (exit 0 with a warning when the nodes have no path.repo yet)
+// Run: bun scripts/backup/repository.ts   (exit 0 with a warning when it cannot: no path.repo yet, no rights...)
 
 import type { Client } from "@elastic/elasticsearch";
 import { type Config, configOrExit } from "../lib/config.ts";
@@ -56,14 +56,15 @@ export async function ensureRepository(cfg: Config, es: Client): Promise<string>
 
 async function main() {
   const cfg = configOrExit();
-  const es = esClient(cfg);
+  // make up goes on without it: backups are not worth a platform that does not start (the reason is printed)
+  let es: Client | undefined;
   try {
+    es = esClient(cfg);
     console.log(`    snapshot repository ${cfg.backup.repo}: ${await ensureRepository(cfg, es)}`);
   } catch (e) {
-    if (!(e instanceof NoRepository)) throw e;
-    console.warn(`    WARNING no snapshot repository: ${e.message}`);
+    console.warn(`    WARNING no snapshot repository (make snapshot will say the same): ${(e as Error).message}`);
   } finally {
-    await es.close();
+    await es?.close();
   }
 }
 
