@@ -22,8 +22,8 @@ import { answer } from "./api.ts";
 import { Clusters } from "./clusters.ts";
 import { bannerOf } from "./failover.ts";
 import { Live, type StreamView } from "./live.ts";
-import { parseRequest } from "./params.ts";
 import { Logins } from "./logins.ts";
+import { parseRequest } from "./params.ts";
 import { admitStream, liveBody } from "./sse.ts";
 
 const PUBLIC = join(import.meta.dir, "public");
@@ -69,10 +69,10 @@ type Server = { timeout(req: Request, seconds: number): void; requestIP(req: Req
 
 /** The request handler: checks, static files, the named queries, the SSE stream; nothing else. */
 export function handler(cfg: Config, live: Live, es: Client, access: Access) {
-  return async (req: Request, server?: Server): Promise<Response> => {
   const logins = new Logins(access, (address) =>
     log.warn("too many failed logins: address refused for a minute", { address, limit: access.maxFailedLogins }),
   );
+  return async (req: Request, server?: Server): Promise<Response> => {
     if (req.url.length > MAX_URL) return json(414, { error: "URL too long" });
     if (!hostAllowed(access, req.headers.get("host"))) return json(421, { error: "unknown host" });
     const login = logins.check(req.headers.get("authorization"), server?.requestIP(req)?.address ?? "");
@@ -112,8 +112,8 @@ export function handler(cfg: Config, live: Live, es: Client, access: Access) {
 async function main() {
   const cfg = configOrExit();
   let access: Access;
-  try {
   let tls: ReturnType<typeof tlsFiles> | null;
+  try {
     access = accessOf(process.env, cfg.dashboardHost, cfg.secure ? cfg.secrets : undefined);
     tls = access.tls && tlsFiles(access.tls);
   } catch (e) {
@@ -135,12 +135,12 @@ async function main() {
     port: cfg.dashboardPort,
     idleTimeout: access.idleTimeoutS,
     development: false,
+    tls: tls ?? undefined,
     fetch,
     error: () => json(500, { error: "internal error" }),
   });
   const auth = access.token || access.user ? "credentials required" : "no credentials (loopback)";
   log.info("dashboard listening", {
-    tls: tls ?? undefined,
     url: `${tls ? "https" : "http"}://${cfg.dashboardHost}:${server.port}/`,
     auth,
     hosts: access.allowedHosts,
