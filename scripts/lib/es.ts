@@ -91,7 +91,8 @@ export function itemOutcome(op: BulkOp, status: number, type?: string): "done" |
   return "refused";
 }
 
-const MISSING_HINT = "create it (bun scripts/setup/indices.ts, as make up does), then refill it (make rebuild)";
+const MISSING_HINT =
+  "create it (bun scripts/setup/indices.ts, as make up does), then refill it (REBUILD_CONFIRM=yes make rebuild)";
 
 /**
  * Write every op; resolves once each one landed or was refused for good (returned). Transient failures
