@@ -22,7 +22,14 @@ export async function storedVersions(
   if (ids.length === 0) return out;
   const res = await withRetry("document versions", () => es.mget({ index, ids, _source: false }), retryMaxMs, hb);
   for (const d of res.docs) {
-    if ("error" in d || !d.found) continue;
+    if ("error" in d) {
+      // Never read as "no document": a write guarded by that would conflict for ever (a role without read).
+      const { type, reason } = d.error;
+      throw Object.assign(new Error(`reading the version of ${index}/${d._id}: ${type}: ${reason}`), {
+        fatal: type === "security_exception",
+      });
+    }
+    if (!d.found) continue;
     out.set(d._id, { seqNo: d._seq_no!, primaryTerm: d._primary_term! });
   }
   return out;

@@ -25,7 +25,7 @@ export const BOLT_INDICES: Record<(typeof BOLT_NAMES)[number], { write: Index[];
   prices: { write: ["rawBpi", "value"], read: ["value", "rawTransactions", "rawBlocks"], refresh: ["rawBpi", "value"] },
   transactions: { write: ["rawTransactions"], read: [], refresh: ["rawTransactions"] },
   blocks: { write: ["rawBlocks"], read: ["rawBlocks"], refresh: ["rawBlocks"] },
-  volume: { write: ["volume"], read: ["rawTransactions", "value"] },
+  volume: { write: ["volume"], read: ["volume", "rawTransactions", "value"] },
   miners: { write: ["miner"], read: ["miner", "rawBlocks", "value"], refresh: ["miner"] },
 };
 
