@@ -67,7 +67,11 @@ export async function waitInFlight(admin: Admin, cfg: Config, bolt: string, afte
   const until = Date.now() + timeoutMs;
   let last = { lag: 0, committed: 0 };
   while (Date.now() < until) {
-    last = await boltOffsets(admin, cfg, bolt);
+    // A partition moving (its leader changing) answers NOT_LEADER for a moment: read again.
+    last = await boltOffsets(admin, cfg, bolt).catch((e) => {
+      if ((e as { retriable?: boolean }).retriable) return last;
+      throw e;
+    });
     if (last.committed > after && last.lag > 0) return last;
     await Bun.sleep(20);
   }

@@ -1,4 +1,5 @@
-// Proves scenario 1 as the seed answers it: while an hour and a half of traffic flows (tests/in-flight.ts, paced)
+// Proves scenario 1 as the seed answers it: while an hour and a half of traffic flows (tests/in-flight.ts, a seventh
+// published just before each step)
 // through the five bolts, the operator grows Kafka live with the platform's own commands and shrinks it again:
 // a broker is added (make kafka-add-broker), the namespace's partitions spread onto it (make kafka-rebalance, Kafka's
 // reassignment, throttled), the input and update topics go from 9 to 18 partitions (make kafka-partitions), every
@@ -11,6 +12,7 @@
 import { afterAll, expect, test } from "bun:test";
 import type { Subprocess } from "bun";
 import type { Admin } from "kafkajs";
+import { groupOf } from "../scripts/health/pipeline-health.ts";
 import type { Config } from "../scripts/lib/config.ts";
 import { brokerIds } from "../scripts/scale/kafka-cluster.ts";
 import { BOLTS, deadLetters, distinct, spawnBolt, waitForFigures } from "./bolts-harness.ts";
@@ -53,10 +55,15 @@ test("Kafka grown and shrunk live under load: brokers, partitions and instances,
   admin = await adminOf(cfg);
   const { lines, want } = faultStream(21);
   for (const b of BOLTS) procs.push(spawnBolt(cfg, b));
-  const feeding = publishPaced(cfg, lines, 150_000);
+  // The stream in 7 parts, in order: one is published (over 5 s) just before each step, so every step lands with
+  // records in flight however long the previous one took; the last part after the last step.
+  const part = Math.ceil(lines.length / 7);
+  let sent = 0;
   const figures: string[] = [];
   const step = async (what: string, run: () => Promise<number>) => {
-    const at = await waitInFlight(admin!, cfg!, "transactions", 0, 60_000);
+    await publishPaced(cfg!, lines.slice(sent, sent + part), 5_000);
+    sent += part;
+    const at = await waitInFlight(admin!, cfg!, "transactions", 0, 120_000);
     expect(at.lag).toBeGreaterThan(0);
     const ms = await run();
     figures.push(`${what}: ${(ms / 1000).toFixed(1)} s (transactions lag before: ${at.lag})`);
@@ -69,17 +76,23 @@ test("Kafka grown and shrunk live under load: brokers, partitions and instances,
   const placed = await admin.fetchTopicMetadata({ topics: [`${cfg.namespace}-p3-btc-transactions`] });
   expect(placed.topics[0]!.partitions.some((p) => p.replicas.includes(added!))).toBe(true);
   await step("9 -> 18 partitions", () => scale("partitions", "--partitions", "18"));
-  await step("1 -> 3 instances of each bolt", async () => {
+  await step("1 -> 3 instances of each bolt (until every group has 3 members)", async () => {
     const t0 = Date.now();
     for (const b of BOLTS) procs.push(spawnBolt(cfg!, b), spawnBolt(cfg!, b));
-    return Date.now() - t0;
+    const groups = BOLTS.map((b) => groupOf(cfg!, b));
+    for (;;) {
+      const { groups: g } = await admin!.describeGroups(groups);
+      if (g.every((x) => x.state === "Stable" && x.members.length === 3)) return Date.now() - t0;
+      if (Date.now() - t0 > 180_000) throw new Error(`groups not at 3 members: ${g.map((x) => x.members.length)}`);
+      await Bun.sleep(500);
+    }
   });
   await step("drain the added broker", () => scale("reassign", "drain", "--broker", String(added)));
   await step("remove it", () => scale("broker-remove", "--broker", String(added)));
   expect(await brokerIds(admin)).toEqual(before);
   added = undefined;
   console.log(`growth steps, each with records in flight:\n  ${figures.join("\n  ")}`);
-  await feeding;
+  await publishPaced(cfg, lines.slice(sent), 5_000);
   const lagAfter = await boltOffsets(admin, cfg, "transactions");
   console.log(`transactions lag when the last record was published: ${lagAfter.lag}`);
   expect(await waitForFigures(cfg, want, 240_000)).toEqual([]);
