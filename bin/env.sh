@@ -62,9 +62,6 @@ if [ "$BTC_PROFILE" = full ]; then KAFKA_PORTS="9092 9093 9094"; ES_NODES_N="1 2
 # Brokers that can be added to the running cluster (scripts/scale/, supervisord group kafka-grow): broker only, node
 # id PORT - 9091; the KRaft controllers stay the brokers of KAFKA_PORTS.
 KAFKA_GROW_PORTS="9095 9096 9097"
-# Brokers that can be added to the running cluster (scripts/scale/, supervisord group kafka-grow): broker only, node
-# id PORT - 9091; the KRaft controllers stay the brokers of KAFKA_PORTS.
-KAFKA_GROW_PORTS="9095 9096 9097"
 export BTC_HOME BTC_PROFILE BTC_VAR BTC_DATA KAFKA_HOME ES_HOME ES_BASE ES_DATA
 # Secure mode (BTC_SECURE=1): TLS and authentication on both clusters, certificates and passwords in BTC_SECRETS.
 BTC_SECURE="${BTC_SECURE:-0}"
