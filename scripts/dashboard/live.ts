@@ -183,7 +183,8 @@ export class Live {
   /** The latest health the loop measured (with rates), or a fresh probe before the first one; browser-safe. */
   async currentHealth() {
     if (this.healthRaw) return publicHealth(this.healthRaw);
-    this.probing ??= pipelineHealth(this.cfg, { admin: this.admin ?? undefined, es: this.es }).finally(() => {
+    const opts = { admin: this.admin ?? undefined, es: this.es, deadLetters: this.deadLetters };
+    this.probing ??= pipelineHealth(this.cfg, opts).finally(() => {
       this.probing = null;
     });
     return publicHealth(await this.probing);
