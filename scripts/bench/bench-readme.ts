@@ -6,7 +6,10 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../lib/config.ts";
 import { fatal } from "../lib/log.ts";
-import { type BenchResult, RESULTS_DIR } from "./bench-report.ts";
+import type { BenchResult } from "./bench-report.ts";
+
+/** Where make bench writes its results (bench-report.ts) and this reads the latest of each profile. */
+export const RESULTS_DIR = join(PROJECT_ROOT, "bench-results");
 
 /** The page that holds the bench tables, relative to the project's root. */
 export const BENCH_PAGE = "docs/bench.md";

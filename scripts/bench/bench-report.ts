@@ -6,12 +6,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../lib/config.ts";
 import { writeChart } from "./bench-chart.ts";
 import type { Usage } from "./bench-procs.ts";
-import { readmeTable } from "./bench-readme.ts";
-
-export const RESULTS_DIR = join(PROJECT_ROOT, "bench-results");
+import { RESULTS_DIR, readmeTable } from "./bench-readme.ts";
 
 /** Nearest-rank percentile of `xs` (p in 0-100). */
 export function percentile(xs: number[], p: number): number {
