@@ -49,30 +49,25 @@ async function main() {
   const admin = kafkaClient(cfg, "scale-broker-remove").admin();
   await admin.connect();
   try {
-    const why = refusal(id, await placementsOf(admin));
-    if (why?.includes("still holds")) {
-      // Topics created since the drain may have been placed on it: drain those too, then check again.
-      console.log(`==> ${why.split(":")[0]} (placed since the drain): draining them first`);
+    // Topics created since the drain may have been placed on it: those are moved off too.
+    const moveOff = async (what: string, when: string) => {
+      console.log(`==> ${what.split(":")[0]} (${when}): moving them off`);
       await moveReplicas(
         admin,
         (await brokerIds(admin)).filter((b) => b !== id),
         undefined,
         THROTTLE,
       );
-    } else if (why) throw new UsageError(why);
+    };
+    const why = refusal(id, await placementsOf(admin));
+    if (why?.includes("still holds")) await moveOff(why, "placed since the drain");
+    else if (why) throw new UsageError(why);
     console.log(`==> stopping broker ${id}: supervisorctl stop ${programOf(port)}`);
     await supervisorctl("stop", programOf(port));
     // Topics created between the drain and the stop may have been placed on it: a stopped (fenced) broker gets no new
     // replica, and Kafka's reassignment moves those off it while it is down.
-    for (let late = refusal(id, await placementsOf(admin)); late; late = refusal(id, await placementsOf(admin))) {
-      console.log(`==> ${late.split(":")[0]} (placed before it stopped): moving them off`);
-      await moveReplicas(
-        admin,
-        (await brokerIds(admin)).filter((b) => b !== id),
-        undefined,
-        THROTTLE,
-      );
-    }
+    for (let late = refusal(id, await placementsOf(admin)); late; late = refusal(id, await placementsOf(admin)))
+      await moveOff(late, "placed before it stopped");
     const out = await kafkaTool(
       "kafka-run-class",
       "org.apache.kafka.tools.ClusterTool",
