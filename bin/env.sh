@@ -103,7 +103,7 @@ if [ "$BTC_SECURE" != 1 ]; then
       echo "refusing to start: BTC_NODE_HOSTS has $h, not a loopback address, and secure mode is off, so Kafka and" >&2
       echo "Elasticsearch would be open to the network without TLS or passwords. Turn it on: BTC_SECURE=1 make setup" >&2
       echo "(a CA, certificates and passwords in $BTC_SECRETS), then BTC_SECURE=1 make up, or put BTC_SECURE=1 in .env." >&2
-      echo "See README.md, 'Security and multi-host'." >&2
+      echo "See docs/security.md." >&2
       exit 1
     fi
   done
