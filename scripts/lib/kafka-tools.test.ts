@@ -31,7 +31,8 @@ test("other mechanisms, TLS only, a login only; quotes and backslashes kept, lin
   const plain = toolProperties(secureCfg({ KAFKA_SASL_MECHANISM: "plain", KAFKA_PASSWORD: 'a"b\\c' }))!;
   expect(plain).toContain("sasl.mechanism=PLAIN\n");
   // JAAS: a\"b\\c; written as a .properties value, each backslash doubled
-  expect(plain).toContain('PlainLoginModule required username="status" password="a\\\\"b\\\\\\\\c";');
+  const jaasPassword = 'a\\\\"b\\\\\\\\c'; // a test value, not a secret
+  expect(plain).toContain(`PlainLoginModule required username="status" password="${jaasPassword}";`);
   expect(toolProperties(loadConfig({ KAFKA_CA_CERT: "/ca.pem" }))).toBe(
     "security.protocol=SSL\nssl.truststore.type=PEM\nssl.truststore.location=/ca.pem\n",
   );
