@@ -15,13 +15,13 @@ import { type Config, configOrExit } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 import { kafkaClient } from "../lib/kafka.ts";
 import { fatal } from "../lib/log.ts";
+import { exitOnRefusal, Refused } from "../lib/refused.ts";
 import { type LiveBolts, supervisordBolts } from "../setup/rebuild-live.ts";
 import { newestUsable, resetPlan } from "./backup-plan.ts";
 import { logsOf, moveGroups, topicOf, waitGroupsIdle } from "./offsets.ts";
 import { ensureRepository } from "./repository.ts";
 import { listSnapshots, platformIndices } from "./snapshot.ts";
 
-export class Refused extends Error {}
 /** A cluster-state change can queue a while on a busy master: wait for it, and never send it twice. */
 const SLOW = { requestTimeout: 330_000, maxRetries: 0 };
 type Say = (line: string) => void;
@@ -145,14 +145,7 @@ async function main() {
   const cfg = configOrExit();
   const say = (line: string) => console.log(line);
   const bySupervisord = !cfg.namespace && !cfg.bolt.groupSuffix;
-  try {
-    await restore(cfg, { say, live: bySupervisord ? supervisordBolts(say) : ownBolts(say) });
-  } catch (e) {
-    if (!(e instanceof Refused)) throw e;
-    console.error(e.message);
-    process.exit(3);
-  }
-  process.exit(0);
+  await exitOnRefusal(() => restore(cfg, { say, live: bySupervisord ? supervisordBolts(say) : ownBolts(say) }));
 }
 
 if (import.meta.main) main().catch(fatal);

@@ -19,6 +19,7 @@ import { type Config, configOrExit } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 import { kafkaClient } from "../lib/kafka.ts";
 import { fatal } from "../lib/log.ts";
+import { exitOnRefusal, Refused } from "../lib/refused.ts";
 import { generationName, type NameState, nextGeneration, oldIndicesOf, swapActions } from "./generations.ts";
 import { createGeneration, indexSpecs, nameStates } from "./indices.ts";
 import { catchUp, prepareGroups, rebuildGroupOf, startRebuildBolts } from "./rebuild-bolts.ts";
@@ -26,7 +27,6 @@ import { missingHistory } from "./rebuild-history.ts";
 import { type LiveBolts, liveIdle, noLiveBolts, supervisordBolts } from "./rebuild-live.ts";
 import { refusalLines } from "./rebuild-plan.ts";
 
-export class Refused extends Error {}
 /** Move every alias to generation `n` in one request; a legacy index is first cloned to `<name>-g0` (kept). */
 async function swap(es: Client, states: NameState[], n: number, dropOld: boolean) {
   const legacy = dropOld ? [] : states.filter((s) => s.legacy).map((s) => s.alias);
@@ -114,14 +114,7 @@ async function main() {
   }
   const say = (line: string) => console.log(line);
   const live = cfg.rebuild.liveBolts === "supervisord" ? supervisordBolts(say) : noLiveBolts(say);
-  try {
-    await rebuild(cfg, { live, say });
-  } catch (e) {
-    if (!(e instanceof Refused)) throw e;
-    console.error(e.message);
-    process.exit(3);
-  }
-  process.exit(0);
+  await exitOnRefusal(() => rebuild(cfg, { live, say }));
 }
 
 if (import.meta.main) main().catch(fatal);
