@@ -24,6 +24,26 @@ test("a fourth broker gets an even share with the fewest moves, replication kept
   expect(plan.length).toBeLessThanOrEqual(14);
 });
 
+test("every topic gets its share of the new broker, not only the first ones listed (the traffic is per topic)", () => {
+  // Six topics as a namespace has them: 162 replicas, about 40 move; each topic's 27 replicas end 7/7/7/6.
+  const six: Placement[] = ["a", "b", "c", "d", "e", "f"].flatMap((topic) =>
+    placements.filter((p) => p.topic === "a").map((p) => ({ ...p, topic })),
+  );
+  const after = apply(six, balancedPlan(six, [1, 2, 3, 4]));
+  for (const topic of ["a", "b", "c", "d", "e", "f"]) {
+    const load = [
+      ...loadOf(
+        after.filter((p) => p.topic === topic),
+        [1, 2, 3, 4],
+      ).values(),
+    ];
+    expect(Math.max(...load) - Math.min(...load)).toBeLessThanOrEqual(1);
+  }
+  const load = [...loadOf(after, [1, 2, 3, 4]).values()];
+  expect(Math.max(...load) - Math.min(...load)).toBeLessThanOrEqual(1);
+  for (const p of after) expect(new Set(p.replicas).size).toBe(3);
+});
+
 test("draining a broker moves every replica it holds and nothing else than needed", () => {
   const four = apply(placements, balancedPlan(placements, [1, 2, 3, 4]));
   const plan = balancedPlan(four, [1, 2, 3]);

@@ -17,37 +17,72 @@ export function loadOf(placements: Placement[], brokers: number[]): Map<number, 
 const key = (p: Placement) => `${p.topic}/${p.partition}`;
 
 /** The placements that change so that the replicas spread evenly over `brokers` (and nothing stays on a broker
- * outside it: draining). A replica moves from the most loaded broker to the least loaded one the partition does
- * not use yet; the position in the replica list (the preferred leader first) is kept. */
+ * outside it: draining): within every topic at most one apart (a topic's traffic reaches a new broker only if the
+ * topic has replicas there), and over the whole cluster at most one apart too. A replica moves from the most
+ * loaded broker to the least loaded one the partition does not use yet; ties go by the cluster-wide load; the
+ * position in the replica list (the preferred leader first) is kept. */
 export function balancedPlan(placements: Placement[], brokers: number[]): Placement[] {
   if (brokers.length === 0) throw new Error("no broker to place the replicas on");
   const rf = Math.max(0, ...placements.map((p) => p.replicas.length));
   if (rf > brokers.length)
     throw new Error(`replication ${rf} needs ${rf} brokers, only ${brokers.length} would be left`);
   const next = new Map(placements.map((p) => [key(p), { ...p, replicas: [...p.replicas] }]));
+  const topics = [...new Set(placements.map((p) => p.topic))];
   const load = loadOf(placements, brokers);
+  const topicLoad = new Map(
+    topics.map((t) => [
+      t,
+      loadOf(
+        placements.filter((p) => p.topic === t),
+        brokers,
+      ),
+    ]),
+  );
   const allowed = new Set(brokers);
-  const least = (exclude: number[]) =>
-    [...load.entries()]
-      .filter(([b]) => allowed.has(b) && !exclude.includes(b))
-      .sort(([a, la], [b, lb]) => la - lb || a - b)[0]?.[0];
+  /** Brokers of `brokers`, the least loaded first: by the topic's load, then the cluster's, then the id. */
+  const byLoad = (topic: string) =>
+    brokers
+      .map((b) => [b, topicLoad.get(topic)!.get(b)!, load.get(b)!] as const)
+      .sort(([a, ta, la], [b, tb, lb]) => ta - tb || la - lb || a - b);
   const move = (p: Placement, i: number, to: number) => {
     const from = p.replicas[i]!;
-    load.set(from, (load.get(from) ?? 0) - 1);
-    load.set(to, (load.get(to) ?? 0) + 1);
+    for (const l of [load, topicLoad.get(p.topic)!]) {
+      l.set(from, (l.get(from) ?? 0) - 1);
+      l.set(to, (l.get(to) ?? 0) + 1);
+    }
     p.replicas[i] = to;
   };
   // First every replica off a broker that is not kept (draining).
   for (const p of next.values())
     p.replicas.forEach((r, i) => {
-      if (!allowed.has(r)) move(p, i, least(p.replicas)!);
+      if (!allowed.has(r)) move(p, i, byLoad(p.topic).find(([b]) => !p.replicas.includes(b))![0]);
     });
-  // Then from the most to the least loaded, one replica at a time, until they are at most one apart.
+  // Then, topic by topic, from its most to its least loaded broker until they are at most one apart.
+  for (const topic of topics)
+    for (let guard = 0; guard < 100_000; guard++) {
+      const sorted = byLoad(topic);
+      const [fewest, low] = sorted[0]!;
+      const [most, high] = sorted[sorted.length - 1]!;
+      if (high - low <= 1) break;
+      const p = [...next.values()].find(
+        (q) => q.topic === topic && q.replicas.includes(most) && !q.replicas.includes(fewest),
+      );
+      if (!p) break;
+      move(p, p.replicas.indexOf(most), fewest);
+    }
+  // Last, the cluster: a move from the most to the least loaded broker, in a topic where the first holds one more
+  // than the second (the two swap counts, so every topic stays at most one apart).
   for (let guard = 0; guard < 100_000; guard++) {
-    const sorted = [...load.entries()].filter(([b]) => allowed.has(b)).sort(([a, la], [b, lb]) => lb - la || a - b);
-    const [[most, high], [fewest, low]] = [sorted[0]!, sorted[sorted.length - 1]!];
+    const sorted = brokers.map((b) => [b, load.get(b)!] as const).sort(([a, la], [b, lb]) => la - lb || a - b);
+    const [fewest, low] = sorted[0]!;
+    const [most, high] = sorted[sorted.length - 1]!;
     if (high - low <= 1) break;
-    const p = [...next.values()].find((q) => q.replicas.includes(most) && !q.replicas.includes(fewest));
+    const p = [...next.values()].find(
+      (q) =>
+        q.replicas.includes(most) &&
+        !q.replicas.includes(fewest) &&
+        topicLoad.get(q.topic)!.get(most)! > topicLoad.get(q.topic)!.get(fewest)!,
+    );
     if (!p) break;
     move(p, p.replicas.indexOf(most), fewest);
   }
