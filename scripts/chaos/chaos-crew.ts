@@ -24,12 +24,14 @@ export class Crew {
   constructor(
     private readonly cfg: Config,
     private readonly env: Record<string, string>,
+    /** a second crew (the standby's bolts): its logs are <bolt>-<label> */
+    private readonly label = "",
   ) {
     mkdirSync(LOGS, { recursive: true });
   }
 
   private spawn(script: string, log: string, extra: Record<string, string> = {}): Subprocess {
-    const out = openSync(logFileOf(this.cfg, log), "a");
+    const out = openSync(logFileOf(this.cfg, this.label ? `${log}-${this.label}` : log), "a");
     const env = { ...process.env, ...this.env, BTC_NAMESPACE: this.cfg.namespace, ...extra };
     return Bun.spawn(["bun", script], { cwd: PROJECT_ROOT, env, stdout: out, stderr: out });
   }

@@ -5,7 +5,8 @@
 // Elasticsearch node killed, and the source's connection closed then silent (chaos-source.ts: the live producer
 // must reconnect twice; it touches no cluster, so it is in the schedule without the cluster faults too). Full
 // schedule (`make chaos`): 20 bolt kills, a minute-long freeze, two brokers killed one after the other, the whole
-// Elasticsearch cluster stopped for 2 minutes, and the rest as in the short one.
+// Elasticsearch cluster stopped for 2 minutes, the primary cluster lost while the dashboard serves from the standby
+// (chaos-cluster-loss.ts), Kafka grown and shrunk live (chaos-growth.ts), and the rest as in the short one.
 
 import { pipelineHealth } from "../health/pipeline-health.ts";
 import { type Config, indicesOf } from "../lib/config.ts";
@@ -16,15 +17,29 @@ import { growth } from "./chaos-growth.ts";
 
 /** A fault; `bolt`: it hits that bolt, so that bolt's own lag must be non-zero when it lands. A fault that measures
  * its own recovery resolves with it (ms, or null: never), the others with nothing (then: until offsets move again). */
-export type Fault = { name: string; bolt?: BoltName; inject: (crew: Crew) => Promise<unknown> };
-export type Outcome = { fault: string; lagAtFault: number; inFlight: boolean; recoveryMs: number | null };
+export type Fault = { name: string; bolt?: BoltName; inject: (crew: Crew) => Promise<unknown>; detail?: string };
+export type Outcome = {
+  fault: string;
+  lagAtFault: number;
+  inFlight: boolean;
+  recoveryMs: number | null;
+  /** what the fault measured besides its recovery (the cluster loss: failover and failback) */
+  detail?: string;
+};
 
 const brokers = (cfg: Config) => (cfg.profile === "full" ? ["9094", "9093"] : ["9092", "9092"]);
-const esNodes = (cfg: Config) => (cfg.profile === "full" ? [1, 2, 3] : [1]);
+export const esNodes = (cfg: Config) => (cfg.profile === "full" ? [1, 2, 3] : [1]);
 
 /** The faults of a schedule, in order; without `clusterFaults`, only the bolts' and the source's (the clusters are
- * not ours); `source`: the source fault (ChaosSource.fault()), landed right after the first bolt kills. */
-export function schedule(cfg: Config, full: boolean, clusterFaults = true, source: Fault[] = []): Fault[] {
+ * not ours); `source`: the source fault (ChaosSource.fault()), landed right after the first bolt kills; `loss`: the
+ * primary cluster's loss (chaos-cluster-loss.ts, full schedule), after the whole cluster stopped. */
+export function schedule(
+  cfg: Config,
+  full: boolean,
+  clusterFaults = true,
+  source: Fault[] = [],
+  loss: Fault[] = [],
+): Fault[] {
   const kills = (full ? [1, 2, 3, 4] : [1]).flatMap((round) =>
     BOLT_NAMES.map((b) => ({
       name: `kill -9 bolt ${b}${full ? ` (round ${round})` : ""}`,
@@ -117,6 +132,7 @@ export function schedule(cfg: Config, full: boolean, clusterFaults = true, sourc
         twoBrokers,
         killNode,
         esDown,
+        ...loss,
         growth(cfg),
       ]
     : [...kills, ...source, churn, held, closed, freeze, killBroker(b2), killNode];
@@ -148,7 +164,7 @@ export async function inject(cfg: Config, crew: Crew, f: Fault): Promise<Outcome
   }
   const own = await f.inject(crew);
   if (typeof own === "number" || own === null)
-    return { fault: f.name, lagAtFault: lag, inFlight: lag > 0, recoveryMs: own };
+    return { fault: f.name, lagAtFault: lag, inFlight: lag > 0, recoveryMs: own, detail: f.detail };
   const base = await health(cfg)
     .then(committed)
     .catch(() => Number.POSITIVE_INFINITY);

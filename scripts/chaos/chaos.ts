@@ -12,8 +12,9 @@
 // time, and records lost and doubled is printed and written to chaos-results/. Exit 0 only when all is exact.
 // It works in its own namespace, but it kills, freezes and stops the running clusters' brokers and nodes: run it
 // on a test platform (CHAOS_CONFIRM=yes). Env: CHAOS_SEED (1), CHAOS_FULL (1; 0: the short schedule), CHAOS_HOURS
-// (16 for the full schedule, 3 for the short one), CHAOS_SPEED (replay speed, 60), CHAOS_CLUSTER_FAULTS (1; 0: only
-// the bolts' and the source's faults), and the Kafka / Elasticsearch variables.
+// (22 for the full schedule, 3 for the short one), CHAOS_SPEED (replay speed, 60), CHAOS_CLUSTER_FAULTS (1; 0: only
+// the bolts' and the source's faults), CHAOS_STANDBY (1: the full schedule loses the primary cluster while the
+// standby serves, which needs ES_STANDBY=1 and make up; 0: without), and the Kafka / Elasticsearch variables.
 
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { pipelineHealth } from "../health/pipeline-health.ts";
@@ -26,8 +27,9 @@ import { type Figures, referenceFigures } from "../reference/reference-figures.t
 import { dropIndices, ensureIndices } from "../setup/indices.ts";
 import { ensureTopics } from "../setup/topics.ts";
 import { esNotReady, kafkaNotReady } from "../setup/wait-ready.ts";
+import { clusterLoss, type StandbySide, startStandbySide } from "./chaos-cluster-loss.ts";
 import { BOLT_NAMES, Crew } from "./chaos-crew.ts";
-import { inject, type Outcome, schedule } from "./chaos-faults.ts";
+import { esNodes, inject, type Outcome, schedule } from "./chaos-faults.ts";
 import { ChaosSource, LIVE_WS } from "./chaos-source.ts";
 import { chaosStream, extraTransactions } from "./chaos-stream.ts";
 
@@ -68,7 +70,7 @@ export async function chaos(env: Record<string, string | undefined> = process.en
   await ensureTopics(cfg);
   await ensureIndices(cfg);
   const startMs = Date.UTC(2026, 9, 31, 22); // 2 h before a UTC day and month turn
-  const hours = Number(env.CHAOS_HOURS || (full ? 16 : 3)); // the stream outlasts the schedule at CHAOS_SPEED 60
+  const hours = Number(env.CHAOS_HOURS || (full ? 22 : 3)); // the stream outlasts the schedule at CHAOS_SPEED 60
   const stream = { seed, startMs, hours, rate: 0.15 };
   const { lines, minerOf } = chaosStream(stream);
   const extras = extraTransactions(stream, lines); // served live by chaos-source.ts, not replayed
@@ -79,12 +81,15 @@ export async function chaos(env: Record<string, string | undefined> = process.en
   console.log(
     `chaos: seed ${seed}, ${lines.length} messages over ${hours} h + ${extras.length} live, namespace ${cfg.namespace}`,
   );
-  const crew = new Crew(cfg, {
+  const crewEnv = {
     LOG_LEVEL: "info",
     BOLT_SESSION_TIMEOUT_MS: "8000",
     BOLT_RETRY_MAX_MS: "2000",
     BOLT_TEST_CRASH_AFTER_WRITE: "0.02",
-  });
+  };
+  const withStandby = full && env.CHAOS_CLUSTER_FAULTS !== "0" && (env.CHAOS_STANDBY ?? "1") === "1";
+  const side: StandbySide | undefined = withStandby ? await startStandbySide(cfg, crewEnv) : undefined;
+  const crew = new Crew(cfg, crewEnv);
   for (const b of BOLT_NAMES) crew.startBolt(b);
   await sleep(3000);
   const speed = env.CHAOS_SPEED ?? "60";
@@ -97,20 +102,26 @@ export async function chaos(env: Record<string, string | undefined> = process.en
   const started = Date.now();
   const outcomes: Outcome[] = [];
   try {
-    for (const f of schedule(cfg, full, env.CHAOS_CLUSTER_FAULTS !== "0", [source.fault()])) {
+    const loss = side ? [clusterLoss(cfg, side, esNodes(cfg))] : [];
+    for (const f of schedule(cfg, full, env.CHAOS_CLUSTER_FAULTS !== "0", [source.fault()], loss)) {
       const o = await inject(cfg, crew, f);
       outcomes.push(o);
       console.log(`  ${o.inFlight ? "in flight" : "IDLE     "} lag ${String(o.lagAtFault).padStart(6)}  ${f.name}`);
+      if (o.detail) console.log(`                    ${o.detail}`);
     }
     await untilSettled(cfg, want, full ? 600_000 : 300_000);
+    if (side) await untilSettled(side.cfg, want, 300_000);
   } finally {
     // also on a fatal error: no producer, bolt or server of this run is left behind
     for (const p of producers) p.kill("SIGTERM");
     await crew.stop();
+    await side?.crew.stop();
+    side?.dashboard.kill("SIGTERM");
     await source.stop();
   }
   const got = await actualFigures(cfg);
   const diff = differences(want, got);
+  const standbyDiff = side ? differences(want, await actualFigures(side.cfg)) : undefined;
   const { lost, doubled } = lostAndDoubled(want, got);
   const report = {
     seed,
@@ -126,11 +137,16 @@ export async function chaos(env: Record<string, string | undefined> = process.en
     doubled,
     exact: diff.length === 0,
     differences: diff.slice(0, 20),
+    standby: standbyDiff
+      ? { exact: standbyDiff.length === 0, differences: standbyDiff.slice(0, 20) }
+      : "not run (CHAOS_STANDBY=0, the short schedule or no cluster faults)",
   };
   mkdirSync(`${PROJECT_ROOT}/chaos-results`, { recursive: true });
   writeFileSync(`${PROJECT_ROOT}/chaos-results/latest-${cfg.profile}.json`, `${JSON.stringify(report, null, 2)}\n`);
   console.table(outcomes.map((o) => ({ ...o, recoveryMs: o.recoveryMs ?? "never" })));
   console.log(`lost ${lost}, doubled ${doubled}, figures ${report.exact ? "EXACT" : `DIFFER: ${diff.join("; ")}`}`);
+  if (standbyDiff)
+    console.log(`standby figures ${standbyDiff.length === 0 ? "EXACT" : `DIFFER: ${standbyDiff.join("; ")}`}`);
   const live = report.live_extras;
   console.log(
     `live extras: ${live.extras}, sent once ${live.sent_once}, sent twice ${live.sent_more_than_once}, in Kafka ` +
@@ -140,6 +156,7 @@ export async function chaos(env: Record<string, string | undefined> = process.en
   const health = await pipelineHealth(cfg, { timeoutMs: 5000 }).catch(() => undefined);
   if (health) console.log(`dead letters ${health.deadLetters}, reference rejects ${want.rejects}`);
   await dropNamespace(cfg);
+  if (side) await dropIndices(side.cfg);
   // leave the clusters as found: every broker registered, Elasticsearch green
   for (const until = Date.now() + 180_000; Date.now() < until; await sleep(1000))
     if (!(await kafkaNotReady(cfg)) && !(await esNotReady(cfg))) break;
@@ -164,7 +181,9 @@ if (import.meta.main) {
   chaos()
     .then((r) => {
       const live = r.live_extras.sent_once === r.live_extras.extras && r.live_extras.reconnections_logged;
-      process.exit(live && r.exact && r.lost === 0 && r.doubled === 0 && r.faults.every((f) => f.inFlight) ? 0 : 1);
+      const standby = typeof r.standby === "string" || r.standby.exact;
+      const ok = live && r.exact && standby && r.lost === 0 && r.doubled === 0 && r.faults.every((f) => f.inFlight);
+      process.exit(ok ? 0 : 1);
     })
     .catch(fatal);
 }
