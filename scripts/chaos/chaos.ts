@@ -142,7 +142,9 @@ export async function chaos(env: Record<string, string | undefined> = process.en
       : "not run (CHAOS_STANDBY=0, the short schedule or no cluster faults)",
   };
   mkdirSync(`${PROJECT_ROOT}/chaos-results`, { recursive: true });
-  writeFileSync(`${PROJECT_ROOT}/chaos-results/latest-${cfg.profile}.json`, `${JSON.stringify(report, null, 2)}\n`);
+  // the latest run, and one file per schedule and seed (three seeds of the full schedule are the issue's record)
+  for (const name of [`latest-${cfg.profile}`, `${full ? "full" : "short"}-${cfg.profile}-seed-${seed}`])
+    writeFileSync(`${PROJECT_ROOT}/chaos-results/${name}.json`, `${JSON.stringify(report, null, 2)}\n`);
   console.table(outcomes.map((o) => ({ ...o, recoveryMs: o.recoveryMs ?? "never" })));
   console.log(`lost ${lost}, doubled ${doubled}, figures ${report.exact ? "EXACT" : `DIFFER: ${diff.join("; ")}`}`);
   if (standbyDiff)
