@@ -15,18 +15,29 @@ import { sleep } from "../lib/log.ts";
 import { route } from "../producers/records.ts";
 import { spawnChild } from "./bench-procs.ts";
 
+/** A bolt's consumer group in the bench's namespace (the standby's: with its suffix). */
+export const groupOf = (cfg: Config, bolt: string) => `${cfg.namespace}-btc-${bolt}${cfg.bolt.groupSuffix}`;
+
 export const BOLTS = ["prices", "transactions", "volume"] as const;
 
-/** Start the bolts; resolves once each one's consumer group is stable with a member. */
-export async function startBolts(cfg: Config) {
+/** Start the bolts (and, with `standby`, the same three writing to the standby cluster in their own groups);
+ * resolves once each one's consumer group is stable with a member. */
+export async function startBolts(cfg: Config, standby?: Config) {
   const env = { ...process.env, BTC_NAMESPACE: cfg.namespace, LOG_LEVEL: "warn" };
-  const procs = BOLTS.map((b) => ({
-    name: `bolt:${b}`,
-    proc: spawnChild(["bun", `scripts/bolts/${b}.ts`], { cwd: PROJECT_ROOT, env, output: "inherit" }),
-  }));
+  const spawn = (b: string, name: string, extra = {}) => ({
+    name,
+    proc: spawnChild(["bun", `scripts/bolts/${b}.ts`], {
+      cwd: PROJECT_ROOT,
+      env: { ...env, ...extra },
+      output: "inherit",
+    }),
+  });
+  const procs = BOLTS.map((b) => spawn(b, `bolt:${b}`));
+  if (standby)
+    procs.push(...BOLTS.map((b) => spawn(b, `bolt:${b}-standby`, { ES_STANDBY: "1", ES_TARGET: "standby" })));
   const admin = kafkaClient(cfg, "bench-admin").admin();
   await admin.connect();
-  const groups = BOLTS.map((b) => `${cfg.namespace}-btc-${b}`);
+  const groups = BOLTS.flatMap((b) => [`${cfg.namespace}-btc-${b}`, ...(standby ? [`${groupOf(standby, b)}`] : [])]);
   for (;;) {
     const { groups: g } = await admin.describeGroups(groups);
     if (g.every((x) => x.state === "Stable" && x.members.length > 0)) break;

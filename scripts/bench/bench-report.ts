@@ -61,6 +61,7 @@ export type BenchResult = {
     drain_ms: number;
     exact: boolean;
     freshness?: { count_btc_ms: ReturnType<typeof latency>; eur_ms: ReturnType<typeof latency> };
+    standby?: { lag: { max: number; bounded: boolean }; behind_s_max: number; drain_ms: number; exact: boolean };
     usage: { programs: Usage[]; machine_cpu_busy_pct: number };
   }>;
   velocity: Array<{ x: number; needs_tx_per_s: number; keeps_up: boolean }>;

@@ -3,11 +3,12 @@
 // (BENCH_TIMEOUT_S) after which it stops its children, cleans up and exits 1 saying which step was running.
 
 import type { Message } from "kafkajs";
-import { type Config, loadConfig, topicsOf } from "../lib/config.ts";
+import { type Config, loadConfig, standbyConfigOf, topicsOf } from "../lib/config.ts";
 import { kafkaClient } from "../lib/kafka.ts";
 import { route } from "../producers/records.ts";
 import { dropIndices, ensureIndices } from "../setup/indices.ts";
 import { ensureTopics } from "../setup/topics.ts";
+import { esNotReady } from "../setup/wait-ready.ts";
 import { simulateChain } from "../simulator/simulator.ts";
 import { leaveGroups } from "./bench-ceilings.ts";
 import { BOLTS } from "./bench-pipeline.ts";
@@ -57,6 +58,17 @@ export async function namespace(name: string): Promise<Config> {
   return cfg;
 }
 
+/** The standby cluster's side of a namespace (BENCH_STANDBY=1): its indices, deleted by cleanup() with the rest. */
+export async function standbyOf(cfg: Config): Promise<Config> {
+  const standby = standbyConfigOf({ ...process.env, BTC_NAMESPACE: cfg.namespace, ES_STANDBY: "1" });
+  const why = await esNotReady(standby);
+  if (why?.startsWith("unreachable"))
+    throw new Error(`BENCH_STANDBY=1 but the standby cluster is ${why}: ES_STANDBY=1 in .env, then make up`);
+  namespaces.push(standby);
+  await ensureIndices(standby);
+  return standby;
+}
+
 /** Delete the bench's topics, indices and consumer groups (best effort). */
 export async function cleanup(): Promise<void> {
   for (const cfg of namespaces.splice(0)) {
@@ -64,7 +76,8 @@ export async function cleanup(): Promise<void> {
     const admin = kafkaClient(cfg, "bench-cleanup").admin();
     await admin.connect();
     await admin.deleteTopics({ topics: Object.values(topicsOf(cfg)) }).catch(() => {});
-    const groups = [...BOLTS.map((b) => `btc-${b}`), "bench-read", "perf-consumer"].map((g) => `${cfg.namespace}-${g}`);
+    const bolts = BOLTS.flatMap((b) => [`btc-${b}`, `btc-${b}${cfg.bolt.groupSuffix}`]);
+    const groups = [...new Set([...bolts, "bench-read", "perf-consumer"])].map((g) => `${cfg.namespace}-${g}`);
     await admin.deleteGroups(groups).catch(() => {});
     await admin.disconnect();
   }

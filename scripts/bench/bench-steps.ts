@@ -14,7 +14,7 @@ import { sleep } from "../lib/log.ts";
 import { route } from "../producers/records.ts";
 import { simulateChain } from "../simulator/simulator.ts";
 import { Expected, hourOfMs, volumeMismatches } from "./bench-expect.ts";
-import { priceRecord } from "./bench-pipeline.ts";
+import { groupOf, priceRecord } from "./bench-pipeline.ts";
 import { type Prog, sampleUsage } from "./bench-procs.ts";
 import { latency } from "./bench-report.ts";
 
@@ -57,13 +57,15 @@ async function lagOf(admin: Admin, group: string, topic: string): Promise<number
 
 const POOLS = [{ id: 1, name: "BenchPool", addresses: [], tags: ["/bench/"], link: "" }];
 
-/** Run every step, one after the other, on the running bolts; `progs` are sampled for CPU and memory. */
+/** Run every step, one after the other, on the running bolts; `progs` are sampled for CPU and memory. With
+ * `standby` (BENCH_STANDBY=1), the standby's bolts run too: their lag is sampled and their figures checked as well. */
 export async function runSteps(
   cfg: Config,
   steps: Step[],
   progs: Prog[],
   priceEveryS: number,
   say: (s: string) => void,
+  standby?: Config,
 ) {
   const topics = topicsOf(cfg);
   const ns = cfg.namespace;
@@ -75,6 +77,11 @@ export async function runSteps(
     const vol = await lagOf(admin, `${ns}-btc-volume`, topics.volumeUpdates);
     return [tx + vol, tx, vol] as const;
   };
+  const standbyLag = async () =>
+    standby
+      ? (await lagOf(admin, groupOf(standby, "transactions"), topics.transactions)) +
+        (await lagOf(admin, groupOf(standby, "volume"), topics.volumeUpdates))
+      : 0;
   const expected = new Expected();
   let priceN = 0;
   const sendPrice = async () => {
@@ -100,6 +107,7 @@ export async function runSteps(
     });
     const usage = sampleUsage(progs);
     const lags: Array<[number, number]> = [];
+    const standbyLags: Array<[number, number]> = [];
     const split: number[][] = []; // [s, transactions group, volume group]
     const fresh = { count: [] as number[], eur: [] as number[] };
     const watchers: Promise<void>[] = [];
@@ -143,6 +151,11 @@ export async function runSteps(
           },
           () => {},
         );
+        if (standby)
+          void standbyLag().then(
+            (n) => standbyLags.push([(Date.now() - t0) / 1000, n]),
+            () => {},
+          );
       }
     }
     const secs = (Date.now() - t0) / 1000;
@@ -152,8 +165,11 @@ export async function runSteps(
     const d0 = Date.now();
     while ((await lag())[0] > 0) await sleep(500);
     const drainMs = Date.now() - d0;
+    while ((await standbyLag()) > 0) await sleep(500);
+    const standbyDrainMs = Date.now() - d0;
     await Promise.all(watchers);
     const mismatches = await volumeMismatches(cfg, expected, 120_000);
+    const standbyMismatches = standby ? await volumeMismatches(standby, expected, 120_000) : [];
     const use = usage.stop();
     results.push({
       x: step.x,
@@ -167,11 +183,27 @@ export async function runSteps(
       exact: mismatches.length === 0,
       mismatches: mismatches.slice(0, 5),
       ...(freshness ? { freshness: { count_btc_ms: latency(fresh.count), eur_ms: latency(fresh.eur) } } : {}),
+      ...(standby
+        ? {
+            standby: {
+              lag: { ...lagTrend(standbyLags, rate), samples: standbyLags.map(([t, n]) => [Math.round(t), n]) },
+              behind_s_max: Math.round((lagTrend(standbyLags, rate).max / rate) * 10) / 10,
+              drain_ms: standbyDrainMs,
+              exact: standbyMismatches.length === 0,
+              mismatches: standbyMismatches.slice(0, 5),
+            },
+          }
+        : {}),
       usage: use,
     });
     say(
       `x${step.x}: lag ${JSON.stringify(results.at(-1)!.lag.max)} max, drained in ${drainMs} ms, exact: ${mismatches.length === 0}`,
     );
+    const sb = results.at(-1)!.standby;
+    if (sb)
+      say(
+        `x${step.x}: standby lag ${sb.lag.max} max (${sb.behind_s_max} s of traffic), drained in ${sb.drain_ms} ms, exact: ${sb.exact}`,
+      );
   }
   await Promise.all([producer.disconnect(), admin.disconnect()]);
   return results;

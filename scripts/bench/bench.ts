@@ -5,7 +5,8 @@
 // bolts (real processes), from the first transaction published to every hour complete with EUR; freshness at rest
 // (p50/p95/p99); CPU and memory of each program. Results: bench-results/<profile>-<date>.json and
 // bench-results/latest-<profile>.json. Works in its own namespaces on the running clusters (make up first).
-// Reads: BENCH_TX (records, default 20000), BENCH_TIMEOUT_S (default 1800: exit 1 naming the step), the usual
+// Reads: BENCH_TX (records, default 20000), BENCH_TIMEOUT_S (default 1800: exit 1 naming the step), BENCH_STANDBY
+// (1: the standby cluster's bolts run too, their lag per step measured; needs ES_STANDBY=1 and make up), the usual
 // KAFKA_* / ES_* variables, KAFKA_HOME.
 
 import { readdirSync, rmSync, writeFileSync } from "node:fs";
@@ -20,7 +21,7 @@ import { consumerPerf, kafkaHome, producerPerf } from "./bench-kafka-tools.ts";
 import { freshness, runPipeline, startBolts } from "./bench-pipeline.ts";
 import { clusterProcs, sampleUsage, stopChildren } from "./bench-procs.ts";
 import { type BenchResult, latency, machineFacts, printReport, writeResults } from "./bench-report.ts";
-import { abandon, armTimeout, benchRecords, cleanup, namespace, state, step } from "./bench-setup.ts";
+import { abandon, armTimeout, benchRecords, cleanup, namespace, standbyOf, state, step } from "./bench-setup.ts";
 import { parseSteps, runSteps } from "./bench-steps.ts";
 
 const FRESHNESS_SAMPLES = 20;
@@ -52,8 +53,9 @@ async function main() {
   step("kafkajs: produce and consume");
   const produceMs = await produce(ceil, topicsOf(ceil).bpi, records);
   const consumeMs = await consumeAll(ceil, topicsOf(ceil).bpi, n);
-  step("pipeline: starting the bolts");
-  const bolts = await startBolts(pipe);
+  const standby = process.env.BENCH_STANDBY === "1" ? await standbyOf(pipe) : undefined;
+  step(`pipeline: starting the bolts${standby ? " (and the standby's)" : ""}`);
+  const bolts = await startBolts(pipe, standby);
   const progs = [
     ...bolts.procs.map((b) => ({ name: b.name, pid: b.proc.pid })),
     { name: "bench (kafkajs, polls)", pid: process.pid },
@@ -80,6 +82,7 @@ async function main() {
       state.detail = d;
       console.log(`  ${d}`);
     },
+    standby,
   );
   step("stopping the bolts");
   await stopChildren();
