@@ -1,8 +1,8 @@
 // The pipeline part of `make bench`: the prices, transactions and volume bolts as real processes in the bench's
-// namespace, timed end to end *with EUR*: a price published first (received before the first transaction), then
-// the transactions, then a second price (received after the last one, so every transaction can be valued); the
-// clock runs from the first transaction published to the moment every hour of btc-volume is complete: its count,
-// satoshis and EUR cents equal to what the published transactions give, nothing pending. Then freshness at rest.
+// namespace, timed *with EUR* on a backlog: a price (received before the first transaction), the transactions,
+// then a second price (received after the last one) are published with the bolts stopped; the clock runs from the
+// bolts' start to the moment every hour of btc-volume is complete: its count, satoshis, EUR cents and largest
+// transaction (satoshis and EUR) equal to what the published transactions give, nothing pending. Freshness at rest.
 
 import type { Message } from "kafkajs";
 import { transactionOf } from "../domain/chain.ts";
@@ -56,23 +56,28 @@ export function priceRecord(cfg: Config, at: number, eur: string): Message {
   return r.message;
 }
 
-type Want = { count: number; sat: number; cents: number };
+type Want = { count: number; sat: number; cents: number; max: number; maxCents: number };
 
 /** What each hour of btc-volume must hold once complete: every transaction valued at `eur` (the earlier price). */
 export function expectedHours(messages: Message[], eur: string): Map<string, Want> {
   const e8 = BigInt(priceE8Of(Number(eur)));
   const seen = new Set<string>();
-  const sat = new Map<number, { count: number; sat: number }>();
+  const sat = new Map<number, { count: number; sat: number; max: number }>();
   for (const m of messages) {
     const tx = transactionOf(String(m.value), receivedAtOf({ headers: m.headers, timestamp: "0" }));
     if ("error" in tx) throw new Error(`bench record refused: ${tx.error}`);
     if (seen.has(tx.hash)) continue;
     seen.add(tx.hash);
-    const h = sat.get(tx.hour) ?? { count: 0, sat: 0 };
-    sat.set(tx.hour, { count: h.count + 1, sat: h.sat + tx.value_sat });
+    const h = sat.get(tx.hour) ?? { count: 0, sat: 0, max: 0 };
+    sat.set(tx.hour, { count: h.count + 1, sat: h.sat + tx.value_sat, max: Math.max(h.max, tx.value_sat) });
   }
   const out = new Map<string, Want>();
-  for (const [hour, h] of sat) out.set(hourKey(hour), { ...h, cents: Number(centsOf(BigInt(h.sat) * e8)) });
+  for (const [hour, h] of sat)
+    out.set(hourKey(hour), {
+      ...h,
+      cents: Number(centsOf(BigInt(h.sat) * e8)),
+      maxCents: Number(centsOf(BigInt(h.max) * e8)),
+    });
   return out;
 }
 
@@ -92,6 +97,8 @@ export async function completeHours(cfg: Config, want: Map<string, Want>): Promi
       d.tx_count === w.count &&
       d.volume_sat === w.sat &&
       d.volume_eur_cents === w.cents &&
+      d.max_sat === w.max &&
+      d.max_eur_cents === w.maxCents &&
       d.pending_count === 0
     )
       done++;
@@ -99,33 +106,45 @@ export async function completeHours(cfg: Config, want: Map<string, Want>): Promi
   return done;
 }
 
-/** Publish the first price (and wait until it is in btc-value), then time transactions + second price to complete. */
-export async function runPipeline(cfg: Config, messages: Message[], progress: (s: string) => void) {
+/** The backlog: the first price, the transactions and the second price published with the bolts stopped; then
+ * `start` starts the bolts, and the clock runs until every hour is complete with EUR. */
+export async function runBacklog(
+  cfg: Config,
+  messages: Message[],
+  start: () => Promise<void>,
+  progress: (s: string) => void,
+) {
   const times = messages.map((m) => JSON.parse(String(m.value)).x.time * 1000) as number[];
-  const [first, last] = [Math.min(...times), Math.max(...times)];
+  const [first, last] = [times.reduce((a, b) => Math.min(a, b)), times.reduce((a, b) => Math.max(a, b))];
   const [eur1, eur2] = ["43123.45", "43210.99"];
-  const producer = await connectProducer(kafkaClient(cfg, "bench-prices"));
-  const bpi = topicsOf(cfg).bpi;
-  await sendBounded(producer, bpi, [priceRecord(cfg, first - 60_000, eur1)], 30_000);
-  const es = esClient(cfg);
-  while (Number((await es.count({ index: indicesOf(cfg).value }).catch(() => ({ count: 0 }))).count) < 1)
-    await sleep(100);
+  const producer = await connectProducer(kafkaClient(cfg, "bench"));
+  const p0 = performance.now();
+  await sendBounded(producer, topicsOf(cfg).bpi, [priceRecord(cfg, first - 60_000, eur1)], 30_000);
+  for (let i = 0; i < messages.length; i += 1000) {
+    await sendBounded(producer, topicsOf(cfg).transactions, messages.slice(i, i + 1000), 60_000);
+    if (i % 50_000 === 0) progress(`${i}/${messages.length} published`);
+  }
+  await sendBounded(producer, topicsOf(cfg).bpi, [priceRecord(cfg, last + 1000, eur2)], 30_000);
+  const publishedMs = performance.now() - p0;
+  await producer.disconnect();
   const want = expectedHours(messages, eur1);
-  const txProducer = await connectProducer(kafkaClient(cfg, "bench"));
   const t0 = performance.now();
-  for (let i = 0; i < messages.length; i += 1000)
-    await sendBounded(txProducer, topicsOf(cfg).transactions, messages.slice(i, i + 1000), 60_000);
-  const publishedMs = performance.now() - t0;
-  await sendBounded(producer, bpi, [priceRecord(cfg, last + 1000, eur2)], 30_000);
+  await start();
+  const startedMs = performance.now() - t0;
   for (;;) {
     const done = await completeHours(cfg, want);
     progress(`${done}/${want.size} hours complete with EUR`);
     if (done === want.size) break;
-    await sleep(200);
+    await sleep(500);
   }
   const ms = performance.now() - t0;
-  await Promise.all([producer.disconnect(), txProducer.disconnect()]);
-  return { ms: Math.round(ms), published_ms: Math.round(publishedMs), hours: want.size, prices_eur: [eur1, eur2] };
+  return {
+    ms: Math.round(ms),
+    bolts_started_ms: Math.round(startedMs),
+    published_ms: Math.round(publishedMs),
+    hours: want.size,
+    prices_eur: [eur1, eur2],
+  };
 }
 
 /** Freshness at rest: one transaction at a time into an empty past hour; ms from the send acknowledged (and from

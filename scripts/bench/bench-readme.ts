@@ -41,9 +41,12 @@ export function readmeTable(r: BenchResult): string {
       `${fmt(r.elasticsearch.raw_bulk.docs_per_s)} docs/s`,
     ],
     [
-      `**pipeline with EUR** (${r.n.toLocaleString("en-US")} tx as fast as they come, to every hour complete)`,
+      r.runs
+        ? `**pipeline with EUR**: a backlog of ${r.n.toLocaleString("en-US")} tx drained to every hour complete, median of ${r.runs.length} runs (ratios: ${r.runs.map((x) => x.ratio_to_es_raw_bulk.toFixed(2)).join(", ")})`
+        : `**pipeline with EUR** (${r.n.toLocaleString("en-US")} tx as fast as they come, to every hour complete)`,
       `**${fmt(p.tx_per_s)} tx/s** (${p.ratio_to_es_raw_bulk.toFixed(2)} of raw \`_bulk\`, ${p.ratio_to_kafka_producer_perf.toFixed(2)} of the Kafka producer)`,
     ],
+    ...cpuRows(r),
     [
       "freshness at rest, send acknowledged to the hour searchable, p50 / p95 / p99",
       `${f.p50} / ${f.p95} / ${f.p99} ms`,
@@ -63,6 +66,27 @@ export function readmeTable(r: BenchResult): string {
   }
   const head = `| \`make bench\`, ${r.profile} profile, ${r.date.slice(0, 10)}, ${m.nproc} cores ${m.cpu_model}, ${Math.round(m.mem_total_mb / 1024)} GB | measured in one run |`;
   return [head, "|---|---|", ...rows.map(([a, b]) => `| ${a} | ${b} |`)].join("\n");
+}
+
+/** CPU seconds per 1,000 transactions during the median run's drain, per kind of program, and Elasticsearch's
+ * for the same documents in the raw `_bulk` (none for results older than the steady-state bench). */
+function cpuRows(r: BenchResult): Array<[string, string]> {
+  const per = r.pipeline.cpu_s_per_1000_tx as Record<string, number> | undefined;
+  const raw = r.elasticsearch.raw_bulk.es_cpu_s_per_1000_docs as Record<string, number> | undefined;
+  if (!per || !raw) return [];
+  const sum = (o: Record<string, number>, f: (k: string) => boolean) =>
+    Object.entries(o)
+      .filter(([k]) => f(k))
+      .reduce((a, [, v]) => a + v, 0)
+      .toFixed(2);
+  const bolts = Object.keys(per).filter((k) => k.startsWith("bolt:"));
+  return [
+    [
+      "CPU s per 1,000 tx during the drain: Elasticsearch (JVMs) / brokers / each bolt",
+      `${sum(per, (k) => k.startsWith("elasticsearch"))} / ${sum(per, (k) => k.startsWith("kafka"))} / ${bolts.map((b) => `${b.slice(5)} ${per[b]!.toFixed(2)}`).join(", ")}`,
+    ],
+    ["CPU s per 1,000 docs of Elasticsearch in the raw `_bulk`", sum(raw, () => true)],
+  ];
 }
 
 /** The page's text with each profile's table replaced by the one of its latest results (when there are some). */

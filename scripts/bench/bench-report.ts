@@ -51,6 +51,8 @@ export type BenchResult = {
     ratio_to_kafkajs_produce: number;
     usage: { programs: Usage[]; machine_cpu_busy_pct: number; machine_busy_cpu_s: number; others_cpu_s: number };
   } & Record<string, unknown>;
+  /** every measurement of the run (BENCH_RUNS); the report's figures are the median one's */
+  runs?: Array<Record<string, unknown> & { run: number; ratio_to_es_raw_bulk: number }>;
   freshness: { from_ack_ms: ReturnType<typeof latency>; from_send_ms: ReturnType<typeof latency> };
   steps?: Array<{
     x: number;
