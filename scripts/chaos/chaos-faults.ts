@@ -17,7 +17,7 @@ import { growth } from "./chaos-growth.ts";
 
 /** A fault; `bolt`: it hits that bolt, so that bolt's own lag must be non-zero when it lands. A fault that measures
  * its own recovery resolves with it (ms, or null: never), the others with nothing (then: until offsets move again). */
-export type Fault = { name: string; bolt?: BoltName; inject: (crew: Crew) => Promise<unknown>; detail?: string };
+export type Fault = { name: string; bolt?: BoltName; inject: (crew: Crew) => Promise<unknown> };
 export type Outcome = {
   fault: string;
   lagAtFault: number;
@@ -32,7 +32,8 @@ export const esNodes = (cfg: Config) => (cfg.profile === "full" ? [1, 2, 3] : [1
 
 /** The faults of a schedule, in order; without `clusterFaults`, only the bolts' and the source's (the clusters are
  * not ours); `source`: the source fault (ChaosSource.fault()), landed right after the first bolt kills; `loss`: the
- * primary cluster's loss (chaos-cluster-loss.ts, full schedule), after the whole cluster stopped. */
+ * primary cluster's loss (chaos-cluster-loss.ts, full schedule), early enough that the dashboard is back on the
+ * primary before the whole cluster is stopped. */
 export function schedule(
   cfg: Config,
   full: boolean,
@@ -128,11 +129,11 @@ export function schedule(
         ...kills.slice(10),
         held,
         closed,
+        ...loss,
         killBroker(b2),
         twoBrokers,
         killNode,
         esDown,
-        ...loss,
         growth(cfg),
       ]
     : [...kills, ...source, churn, held, closed, freeze, killBroker(b2), killNode];
@@ -164,7 +165,7 @@ export async function inject(cfg: Config, crew: Crew, f: Fault): Promise<Outcome
   }
   const own = await f.inject(crew);
   if (typeof own === "number" || own === null)
-    return { fault: f.name, lagAtFault: lag, inFlight: lag > 0, recoveryMs: own, detail: f.detail };
+    return { fault: f.name, lagAtFault: lag, inFlight: lag > 0, recoveryMs: own };
   const base = await health(cfg)
     .then(committed)
     .catch(() => Number.POSITIVE_INFINITY);

@@ -102,15 +102,19 @@ export async function chaos(env: Record<string, string | undefined> = process.en
   const started = Date.now();
   const outcomes: Outcome[] = [];
   try {
-    const loss = side ? [clusterLoss(cfg, side, esNodes(cfg))] : [];
-    for (const f of schedule(cfg, full, env.CHAOS_CLUSTER_FAULTS !== "0", [source.fault()], loss)) {
+    const loss = side ? clusterLoss(cfg, side, esNodes(cfg)) : undefined;
+    for (const f of schedule(cfg, full, env.CHAOS_CLUSTER_FAULTS !== "0", [source.fault()], loss ? [loss.fault] : [])) {
       const o = await inject(cfg, crew, f);
       outcomes.push(o);
       console.log(`  ${o.inFlight ? "in flight" : "IDLE     "} lag ${String(o.lagAtFault).padStart(6)}  ${f.name}`);
-      if (o.detail) console.log(`                    ${o.detail}`);
     }
     await untilSettled(cfg, want, full ? 600_000 : 300_000);
     if (side) await untilSettled(side.cfg, want, 300_000);
+    const lossOutcome = outcomes.find((o) => o.fault === loss?.fault.name);
+    if (loss && lossOutcome) {
+      lossOutcome.detail = await loss.failback();
+      console.log(`  cluster loss: ${lossOutcome.detail}`);
+    }
   } finally {
     // also on a fatal error: no producer, bolt or server of this run is left behind
     for (const p of producers) p.kill("SIGTERM");
