@@ -86,6 +86,22 @@ function cpuRows(r: BenchResult): Array<[string, string]> {
       `${sum(per, (k) => k.startsWith("elasticsearch"))} / ${sum(per, (k) => k.startsWith("kafka"))} / ${bolts.map((b) => `${b.slice(5)} ${per[b]!.toFixed(2)}`).join(", ")}`,
     ],
     ["CPU s per 1,000 docs of Elasticsearch in the raw `_bulk`", sum(raw, () => true)],
+    ...esWorkRow(r),
+  ];
+}
+
+/** Elasticsearch's own statistics per 1,000 transactions, the drain against the raw `_bulk` (bench-es-stats.ts). */
+function esWorkRow(r: BenchResult): Array<[string, string]> {
+  type Work = { es_work?: { per_1000_tx: Record<string, number> } };
+  const p = (r.pipeline as Work).es_work?.per_1000_tx;
+  const b = (r.elasticsearch.raw_bulk as Work).es_work?.per_1000_tx;
+  if (!p || !b) return [];
+  const keys = ["index_ms", "query_total", "query_ms", "refresh_total", "refresh_ms", "merge_ms"];
+  return [
+    [
+      "Elasticsearch per 1,000 tx, drain / raw `_bulk` (its `_nodes/stats`)",
+      keys.map((k) => `${k} ${p[k]} / ${b[k]}`).join(", "),
+    ],
   ];
 }
 

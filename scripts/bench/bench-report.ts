@@ -115,6 +115,13 @@ export function printReport(r: BenchResult): void {
     console.log(
       `  ${u.program.padEnd(22)} ${u.cpu_s.toFixed(1).padStart(7)} CPU s  ${String(u.max_rss_mb).padStart(6)} MB max RSS`,
     );
+  const pw = (p as { es_work?: { per_1000_tx: Record<string, number> } }).es_work;
+  const bw = (r.elasticsearch.raw_bulk as { es_work?: { per_1000_tx: Record<string, number> } }).es_work;
+  if (pw && bw) {
+    console.log("\nElasticsearch's own statistics per 1,000 transactions: the pipeline's drain / the raw _bulk");
+    for (const k of Object.keys(pw.per_1000_tx))
+      console.log(`  ${k.padEnd(24)} ${String(pw.per_1000_tx[k]).padStart(10)} / ${String(bw.per_1000_tx[k])}`);
+  }
   for (const v of r.velocity)
     console.log(
       `velocity x${v.x}: needs ${v.needs_tx_per_s} tx/s: ${v.keeps_up ? "keeps up" : "falls behind (Kafka buffers it)"}`,

@@ -3,13 +3,15 @@
 // the bench's transactions (published with the bolts stopped, then the bolts started: the steady state, where the
 // bolts' start is a few seconds of minutes), and a raw `_bulk` of exactly the documents the pipeline wrote into a
 // copy of the index (same mapping and settings). CPU seconds of every program (the bolts, the bench, each broker,
-// each Elasticsearch JVM) during the drain and during the raw `_bulk`, also per 1,000 transactions.
+// each Elasticsearch JVM) during the drain and during the raw `_bulk`, also per 1,000 transactions, and what
+// Elasticsearch did in each (its own statistics: bench-es-stats.ts).
 
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { indicesOf, topicsOf } from "../lib/config.ts";
 import { consumeAll, esBulkCeiling, produce, readBack } from "./bench-ceilings.ts";
+import { esWork, workBetween } from "./bench-es-stats.ts";
 import { consumerPerf, producerPerf } from "./bench-kafka-tools.ts";
 import { runBacklog, startBolts } from "./bench-pipeline.ts";
 import { clusterProcs, sampleUsage, stopChildren, type Usage } from "./bench-procs.ts";
@@ -47,6 +49,7 @@ export async function measure(n: number, label: string) {
   const consumeMs = await consumeAll(ceil, topicsOf(ceil).bpi, n);
   step(`${label}: pipeline, a backlog of ${n} transactions drained with EUR`);
   let usage: ReturnType<typeof sampleUsage> | undefined;
+  const es0 = await esWork(pipe);
   const run = await runBacklog(
     pipe,
     records,
@@ -63,13 +66,16 @@ export async function measure(n: number, label: string) {
     },
   );
   const use = usage!.stop();
+  const pipeWork = workBetween(es0, await esWork(pipe), n);
   await stopChildren();
   step(`${label}: Elasticsearch ceiling, reading back the pipeline's documents`);
   const docs = await readBack(pipe, indicesOf(pipe).rawTransactions);
   if (docs.length !== n) throw new Error(`the pipeline wrote ${docs.length} raw documents for ${n} transactions`);
   step(`${label}: Elasticsearch ceiling, raw _bulk of ${docs.length} documents`);
   const esUse = sampleUsage(clusterProcs().filter((p) => p.name.startsWith("elasticsearch")));
+  const es1 = await esWork(ceil);
   const raw_bulk = await esBulkCeiling(ceil, indicesOf(ceil).rawTransactions, docs);
+  const bulkWork = workBetween(es1, await esWork(ceil), n);
   const esCpu = esUse.stop();
   await cleanup(); // this run's topics and indices: three runs of 250,000 documents would fill the disk
   const txPerS = (n * 1000) / run.ms;
@@ -95,6 +101,7 @@ export async function measure(n: number, label: string) {
       refresh: "the index's own interval, one at the end",
       es_cpu_s: esCpu.programs.reduce((s, u) => s + u.cpu_s, 0),
       es_cpu_s_per_1000_docs: perThousand(esCpu.programs, n),
+      es_work: bulkWork,
     },
     pipeline: {
       ...run,
@@ -106,6 +113,7 @@ export async function measure(n: number, label: string) {
       ratio_to_kafkajs_produce: txPerS / kafkajs,
       usage: use,
       cpu_s_per_1000_tx: perThousand(use.programs, n),
+      es_work: pipeWork,
     },
   };
 }

@@ -1,0 +1,18 @@
+import { expect, test } from "bun:test";
+import { workBetween, workOf } from "./bench-es-stats.ts";
+
+test("a node's statistics read as counters, missing ones 0; the difference per 1,000 transactions", () => {
+  const before = workOf({ indexing: { index_total: 100, index_time_in_millis: 50 }, refresh: { total: 4 } });
+  expect(before.index_total).toBe(100);
+  expect(before.merge_total).toBe(0);
+  const after = workOf({
+    indexing: { index_total: 2100, index_time_in_millis: 1050 },
+    refresh: { total: 24, external_total: 10 },
+    search: { query_total: 500 },
+  });
+  const w = workBetween(before, after, 2000);
+  expect(w.total.index_total).toBe(2000);
+  expect(w.per_1000_tx.index_ms).toBe(500);
+  expect(w.per_1000_tx.refresh_total).toBe(10);
+  expect(w.per_1000_tx.query_total).toBe(250);
+});
