@@ -147,7 +147,8 @@ export async function chaos(env: Record<string, string | undefined> = process.en
   };
   mkdirSync(`${PROJECT_ROOT}/chaos-results`, { recursive: true });
   // the latest run, and one file per schedule and seed (three seeds of the full schedule are the issue's record)
-  for (const name of [`latest-${cfg.profile}`, `${full ? "full" : "short"}-${cfg.profile}-seed-${seed}`])
+  const profile = cfg.profile === "full" ? "" : `-${cfg.profile}`; // full-seed-21.json, short-seed-7-small.json
+  for (const name of [`latest-${cfg.profile}`, `${full ? "full" : "short"}-seed-${seed}${profile}`])
     writeFileSync(`${PROJECT_ROOT}/chaos-results/${name}.json`, `${JSON.stringify(report, null, 2)}\n`);
   console.table(outcomes.map((o) => ({ ...o, recoveryMs: o.recoveryMs ?? "never" })));
   console.log(`lost ${lost}, doubled ${doubled}, figures ${report.exact ? "EXACT" : `DIFFER: ${diff.join("; ")}`}`);
