@@ -7,48 +7,30 @@
 import type { Config } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 
-export const ES_WORK_FIELDS = [
-  "index_total",
-  "index_ms",
-  "query_total",
-  "query_ms",
-  "fetch_total",
-  "fetch_ms",
-  "get_total",
-  "get_ms",
-  "refresh_total",
-  "refresh_ms",
-  "external_refresh_total",
-  "merge_total",
-  "merge_ms",
-] as const;
-export type EsWork = Record<(typeof ES_WORK_FIELDS)[number], number>;
+/** Each counter and where `_nodes/stats/indices` keeps it (section, field). */
+const COUNTERS = {
+  index_total: ["indexing", "index_total"],
+  index_ms: ["indexing", "index_time_in_millis"],
+  query_total: ["search", "query_total"],
+  query_ms: ["search", "query_time_in_millis"],
+  fetch_total: ["search", "fetch_total"],
+  fetch_ms: ["search", "fetch_time_in_millis"],
+  get_total: ["get", "total"],
+  get_ms: ["get", "time_in_millis"],
+  refresh_total: ["refresh", "total"],
+  refresh_ms: ["refresh", "total_time_in_millis"],
+  external_refresh_total: ["refresh", "external_total"],
+  merge_total: ["merges", "total"],
+  merge_ms: ["merges", "total_time_in_millis"],
+} as const;
+export const ES_WORK_FIELDS = Object.keys(COUNTERS) as (keyof typeof COUNTERS)[];
+export type EsWork = Record<keyof typeof COUNTERS, number>;
 
-type NodeIndices = {
-  indexing?: { index_total?: number; index_time_in_millis?: number };
-  search?: { query_total?: number; query_time_in_millis?: number; fetch_total?: number; fetch_time_in_millis?: number };
-  get?: { total?: number; time_in_millis?: number };
-  refresh?: { total?: number; total_time_in_millis?: number; external_total?: number };
-  merges?: { total?: number; total_time_in_millis?: number };
-};
+type NodeIndices = Record<string, Record<string, number> | undefined>;
 
 /** One node's counters as EsWork (missing counters are 0). */
 export function workOf(i: NodeIndices): EsWork {
-  return {
-    index_total: i.indexing?.index_total ?? 0,
-    index_ms: i.indexing?.index_time_in_millis ?? 0,
-    query_total: i.search?.query_total ?? 0,
-    query_ms: i.search?.query_time_in_millis ?? 0,
-    fetch_total: i.search?.fetch_total ?? 0,
-    fetch_ms: i.search?.fetch_time_in_millis ?? 0,
-    get_total: i.get?.total ?? 0,
-    get_ms: i.get?.time_in_millis ?? 0,
-    refresh_total: i.refresh?.total ?? 0,
-    refresh_ms: i.refresh?.total_time_in_millis ?? 0,
-    external_refresh_total: i.refresh?.external_total ?? 0,
-    merge_total: i.merges?.total ?? 0,
-    merge_ms: i.merges?.total_time_in_millis ?? 0,
-  };
+  return Object.fromEntries(ES_WORK_FIELDS.map((k) => [k, i[COUNTERS[k][0]]?.[COUNTERS[k][1]] ?? 0])) as EsWork;
 }
 
 /** `after` - `before`, and that per 1,000 transactions (3 decimals). */

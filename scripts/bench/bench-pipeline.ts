@@ -5,6 +5,7 @@
 // transaction (satoshis and EUR) equal to what the published transactions give, nothing pending. Freshness at rest.
 
 import type { Message } from "kafkajs";
+import { boltGroup } from "../backup/offsets.ts";
 import { transactionOf } from "../domain/chain.ts";
 import { centsOf, priceE8Of } from "../domain/pricing.ts";
 import { hourKey } from "../domain/rollups.ts";
@@ -14,9 +15,6 @@ import { connectProducer, kafkaClient, receivedAtOf, sendBounded } from "../lib/
 import { sleep } from "../lib/log.ts";
 import { route } from "../producers/records.ts";
 import { spawnChild } from "./bench-procs.ts";
-
-/** A bolt's consumer group in the bench's namespace (the standby's: with its suffix). */
-export const groupOf = (cfg: Config, bolt: string) => `${cfg.namespace}-btc-${bolt}${cfg.bolt.groupSuffix}`;
 
 export const BOLTS = ["prices", "transactions", "volume"] as const;
 
@@ -37,7 +35,7 @@ export async function startBolts(cfg: Config, standby?: Config) {
     procs.push(...BOLTS.map((b) => spawn(b, `bolt:${b}-standby`, { ES_STANDBY: "1", ES_TARGET: "standby" })));
   const admin = kafkaClient(cfg, "bench-admin").admin();
   await admin.connect();
-  const groups = BOLTS.flatMap((b) => [`${cfg.namespace}-btc-${b}`, ...(standby ? [`${groupOf(standby, b)}`] : [])]);
+  const groups = BOLTS.flatMap((b) => [boltGroup(cfg, b), ...(standby ? [boltGroup(standby, b)] : [])]);
   for (;;) {
     const { groups: g } = await admin.describeGroups(groups);
     if (g.every((x) => x.state === "Stable" && x.members.length > 0)) break;

@@ -8,13 +8,14 @@
 // what was published (bench-expect.ts: plain loops, not the bolts' code): count, satoshis, EUR cents, largest.
 
 import type { Admin, Message } from "kafkajs";
+import { boltGroup } from "../backup/offsets.ts";
 import { type Config, topicsOf } from "../lib/config.ts";
 import { connectProducer, kafkaClient, sendBounded } from "../lib/kafka.ts";
 import { sleep } from "../lib/log.ts";
 import { route } from "../producers/records.ts";
 import { simulateChain } from "../simulator/simulator.ts";
 import { Expected, hourOfMs, volumeMismatches } from "./bench-expect.ts";
-import { groupOf, priceRecord } from "./bench-pipeline.ts";
+import { priceRecord } from "./bench-pipeline.ts";
 import { type Prog, sampleUsage } from "./bench-procs.ts";
 import { latency } from "./bench-report.ts";
 
@@ -68,19 +69,18 @@ export async function runSteps(
   standby?: Config,
 ) {
   const topics = topicsOf(cfg);
-  const ns = cfg.namespace;
   const producer = await connectProducer(kafkaClient(cfg, "bench-steps"));
   const admin = kafkaClient(cfg, "bench-steps-admin").admin();
   await admin.connect();
   const lag = async () => {
-    const tx = await lagOf(admin, `${ns}-btc-transactions`, topics.transactions);
-    const vol = await lagOf(admin, `${ns}-btc-volume`, topics.volumeUpdates);
+    const tx = await lagOf(admin, boltGroup(cfg, "transactions"), topics.transactions);
+    const vol = await lagOf(admin, boltGroup(cfg, "volume"), topics.volumeUpdates);
     return [tx + vol, tx, vol] as const;
   };
   const standbyLag = async () =>
     standby
-      ? (await lagOf(admin, groupOf(standby, "transactions"), topics.transactions)) +
-        (await lagOf(admin, groupOf(standby, "volume"), topics.volumeUpdates))
+      ? (await lagOf(admin, boltGroup(standby, "transactions"), topics.transactions)) +
+        (await lagOf(admin, boltGroup(standby, "volume"), topics.volumeUpdates))
       : 0;
   const expected = new Expected();
   let priceN = 0;
