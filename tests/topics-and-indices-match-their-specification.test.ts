@@ -1,5 +1,5 @@
 // The topics and indices that `make up` created are those of the specification (9 partitions, replication 3,
-// min.insync.replicas 2, retention; 3 shards, 2 replicas, strict mappings from es-indices.http), a second run
+// min.insync.replicas 2, retention; 1 shard, 2 replicas, strict mappings from es-indices.http), a second run
 // creates nothing and finds no drift, and a difference on the live side is reported, not ignored.
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { type Config, loadConfig, topicsOf } from "../scripts/lib/config.ts";
@@ -43,11 +43,11 @@ test("the pipeline's topics: 9 partitions on 3 replicas, min.insync.replicas=2, 
   }
 });
 
-test("the indices: 3 shards, 2 replicas, the mappings of es-indices.http, unknown fields refused", async () => {
+test("the indices: 1 shard, 2 replicas, the mappings of es-indices.http, unknown fields refused", async () => {
   const es = esClient(prod);
   for (const spec of indexSpecs(prod)) {
     const live = Object.values(await es.indices.get({ index: spec.name }))[0]!; // the index behind the alias
-    expect(live.settings?.index?.number_of_shards).toBe("3");
+    expect(live.settings?.index?.number_of_shards).toBe("1");
     expect(live.settings?.index?.number_of_replicas).toBe("2");
     expect(live.mappings?.dynamic).toBe("strict");
     expect(Object.keys(live.mappings?.properties ?? {}).sort()).toEqual(Object.keys(spec.mappings.properties).sort());

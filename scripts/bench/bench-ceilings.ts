@@ -2,7 +2,7 @@
 // pipeline, so the pipeline's speed is a ratio, not an absolute number that changes with the machine:
 // - the kafkajs idempotent producer (acks=all, gzip, as the producers use it) and a bare kafkajs consumer;
 // - Elasticsearch: exactly the documents the pipeline wrote to btc-raw-transactions, read back (_id and _source),
-//   bulk-indexed (`create`, batches of 2000 as the bolt's, 2 clients at once, one per node, bodies serialized
+//   bulk-indexed (`create`, batches of BOLT_BATCH_MAX as the bolt's, 2 clients at once, one per node, bodies serialized
 //   before the clock starts) into an empty index with the same mapping and settings, then refreshed.
 // Kafka's own perf tools are in bench-kafka-tools.ts.
 
@@ -99,7 +99,7 @@ async function bulk(cfg: Config, node: string, lines: string[], retries: { n: nu
 }
 
 /** Bulk-index `docs` into `index` with `clients` concurrent clients and batches of `batch`, then refresh. */
-export async function esBulkCeiling(cfg: Config, index: string, docs: Doc[], batch = 2000, clients = 2) {
+export async function esBulkCeiling(cfg: Config, index: string, docs: Doc[], batch = cfg.bolt.batchMax, clients = 2) {
   const bodies: string[][] = [];
   for (let i = 0; i < docs.length; i += batch)
     bodies.push(

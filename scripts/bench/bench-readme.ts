@@ -56,7 +56,7 @@ export function readmeTable(r: BenchResult): string {
     const lag = `lag max ${fmt(s.lag.max)}, ${s.lag.bounded ? "bounded" : `growing ${fmt(s.lag.slope_per_s)}/s`}`;
     rows.push([
       `paced x${s.x} for ${s.seconds} s (asks ${fmt(s.asked_tx_per_s)} tx/s)`,
-      `published ${fmt(s.published_tx_per_s)} tx/s, ${lag}, drained in ${fmt(s.drain_ms / 1000)} s, figures ${s.exact ? "exact" : "NOT exact"}`,
+      `published ${fmt(s.published_tx_per_s)} tx/s, ${lag}, drained in ${fmt(s.drain_ms / 1000)} s, figures ${s.exact ? "exact" : "NOT exact"}, machine ${fmt(s.usage?.machine_cpu_busy_pct)}% busy`,
     ]);
     if (s.freshness)
       rows.push([

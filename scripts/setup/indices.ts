@@ -1,10 +1,10 @@
 // Create the Elasticsearch indices from es-indices.http (the REST-client file a person can send from an editor),
-// or check the ones that exist: mappings, shards and replicas that differ from the file are reported and the
-// script exits 2; a live mapping is never changed silently. Running it twice changes nothing.
+// or check the ones that exist: mappings and replicas that differ from the file are reported and the script exits
+// 2; a live mapping is never changed silently. A shard count that differs is said (make rebuild applies it). Running it twice changes nothing.
 // Each name (btc-value, btc-volume, btc-miner, btc-raw-bpi, btc-raw-blocks, btc-raw-transactions) is an alias of
 // its generation `<name>-g<N>` (generations.ts): a missing name is created as generation 1 with its alias; a name
 // that is still a concrete index (a deployment from before the aliases) is checked as it is (make rebuild turns it
-// into an alias). Reads: ES_NODES (and credentials), INDEX_SHARDS (3), INDEX_REPLICAS (2; 0 small), BTC_NAMESPACE.
+// into an alias). Reads: ES_NODES (and credentials), INDEX_SHARDS (1), INDEX_REPLICAS (2; 0 small), BTC_NAMESPACE.
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -112,8 +112,13 @@ export async function ensureIndices(cfg: Config, say: (line: string) => void = (
       spec.mappings as Record<string, unknown>,
       (info.mappings ?? {}) as Record<string, unknown>,
     );
-    if (Number(s.number_of_shards) !== spec.settings.number_of_shards)
-      diffs.push(`shards: live ${s.number_of_shards}, wanted ${spec.settings.number_of_shards}`);
+    const shards = spec.settings.number_of_shards;
+    // a shard count is fixed at creation and changes the speed, never the figures: said, and left to make rebuild
+    if (Number(s.number_of_shards) !== shards)
+      say(
+        `index ${state.current}: ${s.number_of_shards} shards, ${shards} wanted: REBUILD_CONFIRM=yes make rebuild ` +
+          `moves it to a new generation with ${shards}`,
+      );
     if (Number(s.number_of_replicas) !== spec.settings.number_of_replicas)
       diffs.push(`replicas: live ${s.number_of_replicas}, wanted ${spec.settings.number_of_replicas}`);
     const what = state.legacy ? `${spec.name} (a concrete index: make rebuild makes it an alias)` : state.current;
