@@ -84,3 +84,19 @@ test("a live difference is reported", async () => {
   const topics = await ensureTopics(scratch);
   expect(topics.drift[topicsOf(scratch).bpi]?.[0]).toContain("retention.ms=1000");
 });
+
+test("an index made with another shard count is said, with the make rebuild that applies it, and is no drift", async () => {
+  const three = loadConfig({
+    ...process.env,
+    BTC_PROFILE: "full",
+    BTC_NAMESPACE: `${scratch.namespace}-s3`,
+    INDEX_SHARDS: "3",
+  });
+  await ensureIndices(three);
+  const said: string[] = [];
+  const one = loadConfig({ ...process.env, BTC_PROFILE: "full", BTC_NAMESPACE: three.namespace, INDEX_SHARDS: "1" });
+  const indices = await ensureIndices(one, (line) => said.push(line));
+  await dropNamespace(three);
+  expect(indices).toEqual({ created: [], drift: {} });
+  expect(said.filter((l) => l.includes("3 shards, 1 wanted: REBUILD_CONFIRM=yes make rebuild"))).toHaveLength(6);
+});

@@ -103,7 +103,9 @@ export async function ensureIndices(cfg: Config, say: (line: string) => void = (
       const index = await createGeneration(es, spec, nextGeneration([state]), true);
       created.push(spec.name);
       const { number_of_shards: shards, number_of_replicas: replicas } = spec.settings;
-      say(`created index ${index} (${shards} shards, ${replicas} replicas), alias ${spec.name}`);
+      say(
+        `created index ${index} (${shards} shard${shards === 1 ? "" : "s"}, ${replicas} replicas), alias ${spec.name}`,
+      );
       continue;
     }
     const info = live[state.current]!;
