@@ -1,15 +1,16 @@
-// The two Kafka clients compared on the same brokers (issue 8, item 5): kafkajs 2.2.4 (the project's client) and
-// @platformatic/kafka, under Bun. The same N bench records (simulated `utx` messages, about 1 KB, from
-// bench-setup.ts), the same settings (kafka-clients-pair.ts: idempotent, acks=all, one request in flight, one send()
-// = PRODUCER_BATCH_MAX records, sent one after the other), with no compression and with gzip; produce throughput,
-// then consume throughput (a new consumer group from the beginning until N records), per client, in the same run,
-// the client that goes first alternating, `reps` repetitions. Each (client, compression, repetition) has a topic of
-// its own in the run's namespace (`bench-clients-<time>`), made as scripts/setup/topics.ts makes the transactions
-// topic (TOPIC_PARTITIONS, TOPIC_REPLICATION, TOPIC_MIN_INSYNC, LogAppendTime); topics and groups are deleted at
-// the end. Results: a table, and bench-results/kafka-clients-<date>.json.
-// Usage: bun scripts/evaluations/bench-kafka-clients.ts [--reps 3]; reads BENCH_TX (records, default 20000),
+// The two Kafka clients compared on the same brokers (issue 8 item 5, issue 18 point 5): kafkajs 2.2.4 (the
+// project's client) and @platformatic/kafka, under Bun. The same N bench records (simulated `utx` messages, about
+// 1 KB, from bench-setup.ts), each client behind the project's way of sending (kafka-fault-senders.ts: kafkajs in
+// lib/kafka.ts's ReliableProducer, platformatic in the same wrapper, a producer replaced after a failed send),
+// idempotent, acks=all, gzip as lib/kafka.ts sends, one send() = PRODUCER_BATCH_MAX records, sent one after the
+// other; produce throughput and CPU, then consume throughput and CPU (a new consumer group from the beginning until
+// N records, each record counted by the same callback in both), per client, in the same run, the client that goes
+// first alternating; a warm-up repetition first, left out of the medians, then `reps` repetitions. Each (client,
+// repetition) has a topic of its own in the run's namespace (`bench-clients-<time>`), made as scripts/setup/topics.ts
+// makes the transactions topic (TOPIC_PARTITIONS, TOPIC_REPLICATION, TOPIC_MIN_INSYNC, LogAppendTime); topics and
+// groups are deleted at the end. Results: a table, and bench-results/kafka-clients-<date>.json.
+// Usage: bun scripts/evaluations/bench-kafka-clients.ts [--reps 3]; reads BENCH_TX (records, default 100000),
 // KAFKA_BROKERS (default: the profile's brokers), PRODUCER_BATCH_MAX, KAFKA_HOME (the broker version reported).
-// Callable from `make bench`: benchKafkaClients().
 
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
@@ -22,7 +23,8 @@ import { type Config, configOrExit, loadConfig, PROJECT_ROOT, topicsOf } from ".
 import { kafkaClient } from "../lib/kafka.ts";
 import { topicSpecs } from "../setup/topics.ts";
 import { printRows, type Row, schedule, summarize } from "./bench-kafka-clients-rows.ts";
-import { type ClientName, type Compression, consumeN, openProducer, type Rec, toRecs } from "./kafka-clients-pair.ts";
+import { type ClientName, consumeN, type Rec, toRecs } from "./kafka-clients-pair.ts";
+import { openFaultSender } from "./kafka-fault-senders.ts";
 
 const cpuMs = () => {
   const u = process.cpuUsage();
@@ -50,12 +52,13 @@ async function retrying<T>(what: string, f: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Produce all `recs` in sends of `batch`, then read them back; one row of the table. */
-async function measure(cfg: Config, client: ClientName, comp: Compression, topic: string, recs: Rec[], batch: number) {
-  const producer = await openProducer(client, cfg, comp);
+/** Produce all `recs` in sends of `batch` (gzip, behind the project's wrapper), then read them back; one row. */
+async function measure(cfg: Config, client: ClientName, topic: string, recs: Rec[], batch: number) {
+  const wrapped = client === "kafkajs" ? "kafkajs-reliable" : "platformatic-replaced";
+  const producer = await openFaultSender(wrapped, cfg, topic, cfg.kafka.sendTimeoutMs);
   let cpu = cpuMs();
   const t0 = performance.now();
-  for (let i = 0; i < recs.length; i += batch) await producer.send(topic, recs.slice(i, i + batch));
+  for (let i = 0; i < recs.length; i += batch) await producer.send(recs.slice(i, i + batch));
   const produce_ms = performance.now() - t0;
   const produce_cpu_ms = cpuMs() - cpu;
   await producer.close();
@@ -95,7 +98,7 @@ export async function benchKafkaClients(base: Config, n: number, reps = 3) {
           const md = await admin.fetchTopicMetadata({ topics: [topic] });
           if (md.topics[0]!.partitions.some((p) => p.leader < 0)) throw new Error("partitions without a leader");
         });
-        const m = await measure(cfg, client, compression, topic, recs, cfg.producers.batchMax);
+        const m = await measure(cfg, client, topic, recs, cfg.producers.batchMax);
         const offsets = await retrying(`${topic} offsets`, () => admin.fetchTopicOffsets(topic));
         const stored = offsets.reduce((s, o) => s + Number(o.high), 0);
         if (stored !== n) throw new Error(`${topic} holds ${stored} records, ${n} were sent`);
@@ -120,7 +123,7 @@ export async function benchKafkaClients(base: Config, n: number, reps = 3) {
     machine: { ...machineFacts(), kafka: jar?.replace(/^kafka-clients-|\.jar$/g, ""), kafka_home: kafkaHome() },
     clients: { kafkajs: "2.2.4 (patches/kafkajs@2.2.4.patch)", "@platformatic/kafka": String(plat) },
     rows,
-    median: summarize(rows),
+    median: summarize(rows, n),
   };
 }
 
@@ -130,7 +133,7 @@ async function main() {
   });
   const reps = wholeArg("reps", a.reps, 3);
   const base = configOrExit();
-  const n = Number(process.env.BENCH_TX || 20_000);
+  const n = Number(process.env.BENCH_TX || 100_000);
   if (!Number.isInteger(n) || n < 1) throw new Error("expected BENCH_TX to be a whole number >= 1");
   console.log(`Kafka clients: ${n} records x ${reps} repetitions on ${base.kafka.brokers.join(",")}`);
   const r = await benchKafkaClients(base, n, reps);

@@ -105,7 +105,11 @@ export async function consumeN(client: ClientName, cfg: Config, topic: string, g
     });
     await c.connect();
     await c.subscribe({ topic, fromBeginning: true });
-    await c.run({ eachBatch: async ({ batch }) => seen(batch.messages.length) });
+    await c.run({
+      eachBatch: async ({ batch }) => {
+        for (const _ of batch.messages) seen(1); // per record, as the other client's stream below
+      },
+    });
     close = () => c.disconnect();
   } else {
     const c = new PlatConsumer({
