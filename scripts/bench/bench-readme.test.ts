@@ -5,12 +5,17 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../lib/config.ts";
 import { Expected } from "./bench-expect.ts";
-import { BENCH_PAGE, latestResults, withTables } from "./bench-readme.ts";
+import { BENCH_PAGE, latestResults, withSummary, withTables } from "./bench-readme.ts";
 import { lagTrend, parseSteps } from "./bench-steps.ts";
 
 test("docs/bench.md's tables equal those of bench-results/latest-*.json (bun scripts/bench/bench-readme.ts)", () => {
   const page = readFileSync(join(PROJECT_ROOT, BENCH_PAGE), "utf8");
   expect(withTables(page, latestResults())).toBe(page);
+});
+
+test("the README's bench summary is that of bench-results/latest-*.json (bun scripts/bench/bench-readme.ts)", () => {
+  const readme = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
+  expect(withSummary(readme, latestResults())).toBe(readme);
 });
 
 test("BENCH_STEPS: x:seconds, comma-separated; anything else is refused with the culprit", () => {

@@ -1,11 +1,12 @@
 // The bench tables of docs/bench.md, generated from the results files (bench-results/latest-<profile>.json) between
-// the markers `<!-- bench:<profile> -->` and `<!-- /bench:<profile> -->`; scripts/bench/bench-readme.test.ts fails
-// when the page and the results drift apart. Usage: `bun scripts/bench/bench-readme.ts` rewrites the page's tables.
+// the markers `<!-- bench:<profile> -->` and `<!-- /bench:<profile> -->`, and the README's summary of them
+// (`<!-- bench:summary -->`, bench-budget.ts); scripts/bench/bench-readme.test.ts fails when they drift apart. Usage: `bun scripts/bench/bench-readme.ts` rewrites the page's tables.
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../lib/config.ts";
 import { fatal } from "../lib/log.ts";
+import { budgetOf, budgetRow, summaryTable } from "./bench-budget.ts";
 import type { BenchResult } from "./bench-report.ts";
 
 /** Where make bench writes its results (bench-report.ts) and this reads the latest of each profile. */
@@ -68,25 +69,21 @@ export function readmeTable(r: BenchResult): string {
   return [head, "|---|---|", ...rows.map(([a, b]) => `| ${a} | ${b} |`)].join("\n");
 }
 
-/** CPU seconds per 1,000 transactions during the median run's drain, per kind of program, and Elasticsearch's
- * for the same documents in the raw `_bulk` (none for results older than the steady-state bench). */
+/** CPU seconds per 1,000 transactions during the median run's drain, per kind of program, Elasticsearch's for the
+ * same documents in the raw `_bulk`, and the budget they make (none for results older than the steady-state bench). */
 function cpuRows(r: BenchResult): Array<[string, string]> {
-  const per = r.pipeline.cpu_s_per_1000_tx as Record<string, number> | undefined;
-  const raw = r.elasticsearch.raw_bulk.es_cpu_s_per_1000_docs as Record<string, number> | undefined;
-  if (!per || !raw) return [];
-  const sum = (o: Record<string, number>, f: (k: string) => boolean) =>
-    Object.entries(o)
-      .filter(([k]) => f(k))
-      .reduce((a, [, v]) => a + v, 0)
-      .toFixed(2);
+  const b = budgetOf(r);
+  if (!b) return [];
+  const per = r.pipeline.cpu_s_per_1000_tx as Record<string, number>;
   const bolts = Object.keys(per).filter((k) => k.startsWith("bolt:"));
   return [
     [
       "CPU s per 1,000 tx during the drain: Elasticsearch (JVMs) / brokers / each bolt",
-      `${sum(per, (k) => k.startsWith("elasticsearch"))} / ${sum(per, (k) => k.startsWith("kafka"))} / ${bolts.map((b) => `${b.slice(5)} ${per[b]!.toFixed(2)}`).join(", ")}`,
+      `${b.es.toFixed(2)} / ${b.brokers.toFixed(2)} / ${bolts.map((k) => `${k.slice(5)} ${per[k]!.toFixed(2)}`).join(", ")}`,
     ],
-    ["CPU s per 1,000 docs of Elasticsearch in the raw `_bulk`", sum(raw, () => true)],
+    ["CPU s per 1,000 docs of Elasticsearch in the raw `_bulk`", b.esRaw.toFixed(2)],
     ...esWorkRow(r),
+    budgetRow(b),
   ];
 }
 
@@ -105,20 +102,26 @@ function esWorkRow(r: BenchResult): Array<[string, string]> {
   ];
 }
 
+/** `text` with what lies between `<!-- bench:<name> -->` and `<!-- /bench:<name> -->` replaced by `table`. */
+function between(text: string, file: string, name: string, table: string): string {
+  const open = `<!-- bench:${name} -->`;
+  const close = `<!-- /bench:${name} -->`;
+  const a = text.indexOf(open);
+  const b = text.indexOf(close);
+  if (a < 0 || b < a) throw new Error(`${file} has no ${open} ... ${close} markers`);
+  return `${text.slice(0, a + open.length)}\n${table}\n${text.slice(b)}`;
+}
+
 /** The page's text with each profile's table replaced by the one of its latest results (when there are some). */
 export function withTables(page: string, results: Partial<Record<string, BenchResult>>): string {
   let out = page;
-  for (const [profile, r] of Object.entries(results)) {
-    if (!r) continue;
-    const open = `<!-- bench:${profile} -->`;
-    const close = `<!-- /bench:${profile} -->`;
-    const a = out.indexOf(open);
-    const b = out.indexOf(close);
-    if (a < 0 || b < a) throw new Error(`${BENCH_PAGE} has no ${open} ... ${close} markers`);
-    out = `${out.slice(0, a + open.length)}\n${readmeTable(r)}\n${out.slice(b)}`;
-  }
+  for (const [profile, r] of Object.entries(results)) if (r) out = between(out, BENCH_PAGE, profile, readmeTable(r));
   return out;
 }
+
+/** The README's text with its summary of the latest results (bench-budget.ts) between `<!-- bench:summary -->`. */
+export const withSummary = (readme: string, results: Partial<Record<string, BenchResult>>) =>
+  between(readme, "README.md", "summary", summaryTable(results));
 
 export function latestResults(): Partial<Record<string, BenchResult>> {
   const out: Partial<Record<string, BenchResult>> = {};
@@ -133,7 +136,9 @@ if (import.meta.main) {
   try {
     const file = join(PROJECT_ROOT, BENCH_PAGE);
     writeFileSync(file, withTables(readFileSync(file, "utf8"), latestResults()));
-    console.log(`${BENCH_PAGE}: bench tables regenerated from bench-results/latest-*.json`);
+    const readme = join(PROJECT_ROOT, "README.md");
+    writeFileSync(readme, withSummary(readFileSync(readme, "utf8"), latestResults()));
+    console.log(`${BENCH_PAGE}, README.md: bench tables regenerated from bench-results/latest-*.json`);
   } catch (e) {
     fatal(e);
   }
