@@ -19,7 +19,26 @@ export async function freshNamespace(name: string, extra: Record<string, string>
   const cfg = loadConfig(envOf(ns, extra));
   await ensureTopics(cfg);
   await ensureIndices(cfg);
+  await topicsAnswer(cfg);
   return cfg;
+}
+
+/** Until every topic of the namespace answers its offsets (a new topic reaches every broker's metadata a moment
+ * after it is created: before that, make status rightly says "unknown", which is not what a test wants to start
+ * from). */
+export async function topicsAnswer(cfg: Config, timeoutMs = 30_000): Promise<void> {
+  const admin = kafkaClient(cfg, "test-ready").admin();
+  await admin.connect();
+  try {
+    for (const topic of Object.values(topicsOf(cfg)))
+      for (const t0 = Date.now(); ; await Bun.sleep(200)) {
+        const parts = await admin.fetchTopicOffsets(topic).catch(() => []);
+        if (parts.length > 0) break;
+        if (Date.now() - t0 > timeoutMs) throw new Error(`${topic}: no offsets after ${timeoutMs} ms`);
+      }
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** Delete a namespace's topics and indices. */
