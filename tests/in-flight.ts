@@ -8,7 +8,8 @@ import type { Admin } from "kafkajs";
 import { chaosStream } from "../scripts/chaos/chaos-stream.ts";
 import { defaultTopics, groupOf, lagOf } from "../scripts/health/pipeline-health.ts";
 import type { Config } from "../scripts/lib/config.ts";
-import { connectProducer, kafkaClient, sendBounded } from "../scripts/lib/kafka.ts";
+import { kafkaClient } from "../scripts/lib/kafka.ts";
+import { ReliableProducer } from "../scripts/lib/reliable-producer.ts";
 import type { Captured } from "../scripts/producers/capture.ts";
 import { type Figures, referenceFigures } from "../scripts/reference/reference-figures.ts";
 import { routeOf } from "./publish-capture.ts";
@@ -22,7 +23,7 @@ export function faultStream(seed: number): { lines: Captured[]; want: Figures & 
 /** Publish the lines in order, spread evenly over `durationMs` (every 100 ms what is due, one send per topic). */
 export function publishPaced(cfg: Config, lines: Captured[], durationMs: number): Promise<void> {
   return (async () => {
-    const producer = await connectProducer(kafkaClient(cfg, "test-paced"));
+    const producer = new ReliableProducer(cfg, "test-paced", 30_000);
     try {
       const t0 = Date.now();
       for (let sent = 0; sent < lines.length; await Bun.sleep(100)) {
@@ -38,7 +39,7 @@ export function publishPaced(cfg: Config, lines: Captured[], durationMs: number)
             .get(topic)!
             .push({ key, value: c.text, headers: { feed: c.feed, "received-at": String(c.at), origin: "replay" } });
         }
-        for (const [topic, messages] of byTopic) await sendBounded(producer, topic, messages, cfg.kafka.sendTimeoutMs);
+        for (const [topic, messages] of byTopic) await producer.send(topic, messages);
         sent = due;
       }
     } finally {

@@ -13,7 +13,7 @@ import type { Subprocess } from "bun";
 import type { Admin } from "kafkajs";
 import { type Config, indicesOf, topicsOf } from "../scripts/lib/config.ts";
 import { esClient } from "../scripts/lib/es.ts";
-import { connectProducer, kafkaClient, sendBounded } from "../scripts/lib/kafka.ts";
+import { ReliableProducer } from "../scripts/lib/reliable-producer.ts";
 import { ensureIndices } from "../scripts/setup/indices.ts";
 import { deadLetters, spawnBolt } from "./bolts-harness.ts";
 import { dropNamespace, freshNamespace, ROOT } from "./cluster.ts";
@@ -37,11 +37,11 @@ const utx = (i: number) =>
   JSON.stringify({ op: "utx", x: { hash: hashOf(i), time: 1_790_000_000 + i, out: [{ value: 1000 + i }] } });
 
 async function publish(from: number, to: number) {
-  const producer = await connectProducer(kafkaClient(cfg!, "test-missing-index"));
+  const producer = new ReliableProducer(cfg!, "test-missing-index", 30_000);
   const messages = [];
   for (let i = from; i < to; i++)
     messages.push({ key: hashOf(i), value: utx(i), headers: { feed: "blockchain.info/ws", origin: "replay" } });
-  await sendBounded(producer, topicsOf(cfg!).transactions, messages, 30_000);
+  await producer.send(topicsOf(cfg!).transactions, messages);
   await producer.disconnect();
 }
 

@@ -1,17 +1,18 @@
-// Proves: the idempotent kafkajs producer (acks=all, one request in flight) under Bun, sending continuously while
-// broker 9094 is frozen (SIGSTOP) and then killed (SIGKILL): every send() resolves or rejects within the bound
-// (sendBounded's timeout + 2 s), sends succeed again after the loss, and every acknowledged record is in Kafka
-// exactly once. Finding: kafkajs keeps retrying a send that sendBounded gave up on; sending on with the SAME
-// producer then lost acknowledged records (24 of ~1,500 in one run: sequence numbers out of step, answered as
-// duplicates). So after a failed send the producer is replaced (new producer id), as ReliableProducer does.
-// Second finding: kafkajs 2.2.4, on a retry, skipped every broker that had already answered; when the frozen
-// broker's partitions moved to such a broker their records were never sent, yet send() resolved (7 acknowledged
-// records missing in one CI rehearsal). patches/kafkajs@2.2.4.patch tracks acknowledgements per partition.
-// The broker is always restored (SIGCONT, supervisorctl start) and must rejoin (ISR full) before the test ends.
+// Proves: the project's producer (lib/reliable-producer.ts: @platformatic/kafka, idempotent, acks=all, one request in
+// flight, replaced after a failed send) under Bun, sending continuously while broker 9094 is frozen (SIGSTOP) and
+// then killed (SIGKILL): every send() resolves or rejects within the bound (the send timeout + 2 s), sends succeed
+// again after the loss, and every acknowledged record is in Kafka exactly once.
+// Findings with kafkajs, the producers' client before: it kept retrying a send that had been given up on; sending on
+// with the SAME producer then lost acknowledged records (24 of ~1,500 in one run: sequence numbers out of step,
+// answered as duplicates), hence a producer replaced (new producer id) after any failed send. kafkajs 2.2.4, on a
+// retry, also skipped every broker that had already answered; when the frozen broker's partitions moved to such a
+// broker their records were never sent, yet send() resolved (patches/kafkajs@2.2.4.patch, still applied for the
+// bolts' consumers). The broker is always restored (SIGCONT, supervisorctl start) and must rejoin (ISR full).
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { $ } from "bun";
 import { type Config, topicsOf } from "../scripts/lib/config.ts";
-import { connectProducer, kafkaClient, sendBounded } from "../scripts/lib/kafka.ts";
+import { kafkaClient } from "../scripts/lib/kafka.ts";
+import { ReliableProducer } from "../scripts/lib/reliable-producer.ts";
 import { dropNamespace, freshNamespace, ROOT } from "./cluster.ts";
 import { readTopic, waitFor } from "./producers-kit.ts";
 
@@ -55,8 +56,7 @@ afterAll(async () => {
 
 test("SIGSTOP then SIGKILL of a broker mid-send: bounded sends, acked records exactly once", async () => {
   const topic = topicsOf(cfg).transactions;
-  const kafka = kafkaClient(cfg, "test-broker-loss");
-  let producer = await connectProducer(kafka);
+  const producer = new ReliableProducer(cfg, "test-broker-loss", BOUND_MS);
   const sends: { ms: number; ok: boolean; phase: string; ids: string[]; error?: string }[] = [];
   let phase = "normal";
   let n = 0;
@@ -67,26 +67,13 @@ test("SIGSTOP then SIGKILL of a broker mid-send: bounded sends, acked records ex
       const t0 = Date.now();
       const at = phase;
       try {
-        await sendBounded(
-          producer,
+        await producer.send(
           topic,
           ids.map((id) => ({ key: id, value: `{"id":${id}}` })),
-          BOUND_MS,
         );
         sends.push({ ms: Date.now() - t0, ok: true, phase: at, ids });
       } catch (e) {
         sends.push({ ms: Date.now() - t0, ok: false, phase: at, ids, error: (e as Error).message });
-        const old = producer;
-        void Promise.race([old.disconnect(), Bun.sleep(2000)]).catch(() => {});
-        for (;;) {
-          try {
-            producer = await Promise.race([
-              connectProducer(kafka),
-              Bun.sleep(BOUND_MS).then(() => Promise.reject(new Error("connect timeout"))),
-            ]);
-            break;
-          } catch {}
-        }
       }
     }
   })();

@@ -7,7 +7,7 @@
 import { readFileSync } from "node:fs";
 import { fatalOrUsage, toolArgs, UsageError } from "../scripts/lib/args.ts";
 import { type Config, configOrExit, topicsOf } from "../scripts/lib/config.ts";
-import { connectProducer, kafkaClient, sendBounded } from "../scripts/lib/kafka.ts";
+import { ReliableProducer } from "../scripts/lib/reliable-producer.ts";
 import { type Captured, parseCaptureLine } from "../scripts/producers/capture.ts";
 
 const PRICE_FEEDS = new Set(["blockchain.info/ticker", "kraken/ticker", "coinbase/spot", "coindesk/bpi"]);
@@ -48,13 +48,12 @@ export function routeOf(cfg: Config, c: Captured): { topic: string; key: string 
 
 /** Publish captured messages in `at` order (per partition order is what matters); resolves once acknowledged. */
 export async function publishCapture(cfg: Config, messages: Captured[], origin = "replay"): Promise<void> {
-  const kafka = kafkaClient(cfg, "test-publish-capture");
-  const producer = await connectProducer(kafka);
+  const producer = new ReliableProducer(cfg, "test-publish-capture", cfg.kafka.sendTimeoutMs);
   try {
     for (const c of messages) {
       const { topic, key } = routeOf(cfg, c);
       const headers = { feed: c.feed, "received-at": String(c.at), origin };
-      await sendBounded(producer, topic, [{ key, value: c.text, headers }], cfg.kafka.sendTimeoutMs);
+      await producer.send(topic, [{ key, value: c.text, headers }]);
     }
   } finally {
     await producer.disconnect();

@@ -14,7 +14,8 @@ import type { Subprocess } from "bun";
 import type { Admin } from "kafkajs";
 import { type Config, indicesOf, topicsOf } from "../scripts/lib/config.ts";
 import { esClient } from "../scripts/lib/es.ts";
-import { kafkaClient, publishKeys, ReliableProducer } from "../scripts/lib/kafka.ts";
+import { publishKeys } from "../scripts/lib/kafka.ts";
+import { ReliableProducer } from "../scripts/lib/reliable-producer.ts";
 import { BOLTS, deadLetters, distinct, spawnBolt, waitForFigures } from "./bolts-harness.ts";
 import { dropNamespace, freshNamespace, ROOT } from "./cluster.ts";
 import { adminOf, boltOffsets, faultStream, publishPaced, waitInFlight } from "./in-flight.ts";
@@ -61,7 +62,7 @@ test("btc-raw-transactions closed mid-stream: no rollup short, nothing dead-lett
   // the last word on every hour, said while the index is closed and while it reopens
   await es.indices.close({ index }, { requestTimeout: 120_000 });
   const hours = Object.keys(want.volume);
-  const producer = new ReliableProducer(kafkaClient(cfg), 30_000);
+  const producer = new ReliableProducer(cfg, cfg.kafka.clientId, 30_000);
   await publishKeys(producer, topicsOf(cfg).volumeUpdates, hours);
   await producer.disconnect();
   await Bun.sleep(3000);

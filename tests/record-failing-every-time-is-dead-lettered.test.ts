@@ -12,7 +12,7 @@ import type { Subprocess } from "bun";
 import type { Admin } from "kafkajs";
 import { type Config, indicesOf, topicsOf } from "../scripts/lib/config.ts";
 import { esClient } from "../scripts/lib/es.ts";
-import { connectProducer, kafkaClient, sendBounded } from "../scripts/lib/kafka.ts";
+import { ReliableProducer } from "../scripts/lib/reliable-producer.ts";
 import { deadLetters, spawnBolt } from "./bolts-harness.ts";
 import { dropNamespace, freshNamespace } from "./cluster.ts";
 import { adminOf, boltOffsets } from "./in-flight.ts";
@@ -68,13 +68,11 @@ test("a day the miners bolt refuses every time is dead-lettered once; the days a
   }
   await es.indices.refresh({ index: idx.rawBlocks });
 
-  const producer = await connectProducer(kafkaClient(cfg, "test-culprit"));
+  const producer = new ReliableProducer(cfg, "test-culprit", 30_000);
   const keys = [GOOD[0]!, BIG, GOOD[1]!].map(keyOf);
-  await sendBounded(
-    producer,
+  await producer.send(
     topicsOf(cfg).minerUpdates,
     keys.map((k) => ({ key: k, value: k })),
-    30_000,
   );
   await producer.disconnect();
   bolt = spawnBolt(cfg, "miners", env);

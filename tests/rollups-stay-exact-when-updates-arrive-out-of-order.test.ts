@@ -18,7 +18,7 @@ import { updateValue } from "../scripts/domain/volume-minutes.ts";
 import { type Config, indicesOf } from "../scripts/lib/config.ts";
 import type { BoltContext, Slice } from "../scripts/lib/consume.ts";
 import { esClient } from "../scripts/lib/es.ts";
-import { kafkaClient, ReliableProducer } from "../scripts/lib/kafka.ts";
+import { ReliableProducer } from "../scripts/lib/reliable-producer.ts";
 import { dropNamespace, freshNamespace } from "./cluster.ts";
 
 const HOUR = Date.UTC(2024, 1, 1, 10);
@@ -28,7 +28,7 @@ let n = 0;
 
 beforeAll(async () => {
   cfg = await freshNamespace("rollup-order");
-  producer = new ReliableProducer(kafkaClient(cfg, "test-rollup-order"), 30_000);
+  producer = new ReliableProducer(cfg, "test-rollup-order", 30_000);
 });
 afterAll(async () => {
   await producer.disconnect();

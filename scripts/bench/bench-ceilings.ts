@@ -9,15 +9,15 @@
 import type { Consumer, Message } from "kafkajs";
 import type { Config } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
-import { connectProducer, kafkaClient, sendBounded } from "../lib/kafka.ts";
+import { kafkaClient } from "../lib/kafka.ts";
 import { sleep } from "../lib/log.ts";
+import { ReliableProducer } from "../lib/reliable-producer.ts";
 
 /** Publish with the idempotent producer (acks=all) in batches of 1000; returns the time taken (ms). */
 export async function produce(cfg: Config, topic: string, messages: Message[]): Promise<number> {
-  const producer = await connectProducer(kafkaClient(cfg, "bench"));
+  const producer = new ReliableProducer(cfg, "bench", 60_000);
   const t0 = performance.now();
-  for (let i = 0; i < messages.length; i += 1000)
-    await sendBounded(producer, topic, messages.slice(i, i + 1000), 60_000);
+  for (let i = 0; i < messages.length; i += 1000) await producer.send(topic, messages.slice(i, i + 1000));
   const ms = performance.now() - t0;
   await producer.disconnect();
   return ms;

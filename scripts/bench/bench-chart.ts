@@ -47,7 +47,9 @@ export function chartHtml(r: ResultLike & Record<string, unknown>): string {
   const bars = [
     rate("Kafka ProducerPerformance", "kafka.producer_perf.records_per_s"),
     rate("Kafka ProducerPerformance, gzip, 1 MB", "kafka.producer_perf_like_kafkajs.records_per_s"),
-    rate("kafkajs produce", "kafka.kafkajs_produce.records_per_s"),
+    get("kafka.client_produce")
+      ? rate("@platformatic/kafka produce", "kafka.client_produce.records_per_s")
+      : rate("kafkajs produce", "kafka.kafkajs_produce.records_per_s"),
     rate("Elasticsearch raw _bulk", "elasticsearch.raw_bulk.docs_per_s"),
     rate("pipeline with EUR", "pipeline.tx_per_s"),
   ];

@@ -11,8 +11,9 @@ import { centsOf, priceE8Of } from "../domain/pricing.ts";
 import { hourKey } from "../domain/rollups.ts";
 import { type Config, indicesOf, PROJECT_ROOT, topicsOf } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
-import { connectProducer, kafkaClient, receivedAtOf, sendBounded } from "../lib/kafka.ts";
+import { kafkaClient, receivedAtOf } from "../lib/kafka.ts";
 import { sleep } from "../lib/log.ts";
+import { ReliableProducer } from "../lib/reliable-producer.ts";
 import { route } from "../producers/records.ts";
 import { spawnChild } from "./bench-procs.ts";
 
@@ -115,14 +116,14 @@ export async function runBacklog(
   const times = messages.map((m) => JSON.parse(String(m.value)).x.time * 1000) as number[];
   const [first, last] = [times.reduce((a, b) => Math.min(a, b)), times.reduce((a, b) => Math.max(a, b))];
   const [eur1, eur2] = ["43123.45", "43210.99"];
-  const producer = await connectProducer(kafkaClient(cfg, "bench"));
+  const producer = new ReliableProducer(cfg, "bench", 60_000);
   const p0 = performance.now();
-  await sendBounded(producer, topicsOf(cfg).bpi, [priceRecord(cfg, first - 60_000, eur1)], 30_000);
+  await producer.send(topicsOf(cfg).bpi, [priceRecord(cfg, first - 60_000, eur1)]);
   for (let i = 0; i < messages.length; i += 1000) {
-    await sendBounded(producer, topicsOf(cfg).transactions, messages.slice(i, i + 1000), 60_000);
+    await producer.send(topicsOf(cfg).transactions, messages.slice(i, i + 1000));
     if (i % 50_000 === 0) progress(`${i}/${messages.length} published`);
   }
-  await sendBounded(producer, topicsOf(cfg).bpi, [priceRecord(cfg, last + 1000, eur2)], 30_000);
+  await producer.send(topicsOf(cfg).bpi, [priceRecord(cfg, last + 1000, eur2)]);
   const publishedMs = performance.now() - p0;
   await producer.disconnect();
   const want = expectedHours(messages, eur1);
@@ -148,7 +149,7 @@ export async function runBacklog(
 /** Freshness at rest: one transaction at a time into an empty past hour; ms from the send acknowledged (and from
  * the send started) to the hour's btc-volume document searchable with tx_count 1. */
 export async function freshness(cfg: Config, template: Message, samples: number) {
-  const producer = await connectProducer(kafkaClient(cfg, "bench-fresh"));
+  const producer = new ReliableProducer(cfg, "bench-fresh", 60_000);
   const es = esClient(cfg);
   const fromAck: number[] = [];
   const fromSend: number[] = [];
@@ -159,7 +160,7 @@ export async function freshness(cfg: Config, template: Message, samples: number)
     msg.x.time = hour / 1000 + 60;
     const sent = performance.now();
     const m = { ...template, key: msg.x.hash, value: JSON.stringify(msg) };
-    await sendBounded(producer, topicsOf(cfg).transactions, [m], 30_000);
+    await producer.send(topicsOf(cfg).transactions, [m]);
     const acked = performance.now();
     const query = { bool: { filter: [{ ids: { values: [hourKey(hour)] } }, { term: { tx_count: 1 } }] } };
     for (;;) {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { PROJECT_ROOT } from "../lib/config.ts";
 import { fatal } from "../lib/log.ts";
 import { budgetOf, budgetRow, summaryTable } from "./bench-budget.ts";
-import type { BenchResult } from "./bench-report.ts";
+import { type BenchResult, clientRates } from "./bench-report.ts";
 
 /** Where make bench writes its results (bench-report.ts) and this reads the latest of each profile. */
 export const RESULTS_DIR = join(PROJECT_ROOT, "bench-results");
@@ -20,6 +20,7 @@ const fmt = (x: number | undefined) => (x === undefined ? "?" : Math.round(x).to
 /** The table of a result (scripts/bench/bench-readme.ts puts it between the profile's markers in docs/bench.md). */
 export function readmeTable(r: BenchResult): string {
   const k = r.kafka;
+  const c = clientRates(k);
   const p = r.pipeline;
   const f = r.freshness.from_ack_ms;
   const m = r.machine;
@@ -29,14 +30,11 @@ export function readmeTable(r: BenchResult): string {
       `${fmt(k.producer_perf.records_per_s)} records/s`,
     ],
     [
-      "same, the bench records, gzip, 1 MB batches (as kafkajs)",
+      "same, the bench records, gzip, 1 MB batches (as the producers)",
       `${fmt(k.producer_perf_like_kafkajs?.records_per_s)} records/s`,
     ],
     ["Kafka ceiling: kafka-consumer-perf-test", `${fmt(k.consumer_perf.records_per_s)} records/s`],
-    [
-      "kafkajs produce / consume",
-      `${fmt(k.kafkajs_produce?.records_per_s)} / ${fmt(k.kafkajs_consume?.records_per_s)} records/s`,
-    ],
+    [`${c.producer} produce / ${c.consumer} consume`, `${fmt(c.produce)} / ${fmt(c.consume)} records/s`],
     [
       "Elasticsearch ceiling: raw `_bulk` of the pipeline's documents",
       `${fmt(r.elasticsearch.raw_bulk.docs_per_s)} docs/s`,

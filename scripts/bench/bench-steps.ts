@@ -10,8 +10,9 @@
 import type { Admin, Message } from "kafkajs";
 import { boltGroup } from "../backup/offsets.ts";
 import { type Config, topicsOf } from "../lib/config.ts";
-import { connectProducer, kafkaClient, sendBounded } from "../lib/kafka.ts";
+import { kafkaClient } from "../lib/kafka.ts";
 import { sleep } from "../lib/log.ts";
+import { ReliableProducer } from "../lib/reliable-producer.ts";
 import { route } from "../producers/records.ts";
 import { simulateChain } from "../simulator/simulator.ts";
 import { Expected, hourOfMs, volumeMismatches } from "./bench-expect.ts";
@@ -69,7 +70,7 @@ export async function runSteps(
   standby?: Config,
 ) {
   const topics = topicsOf(cfg);
-  const producer = await connectProducer(kafkaClient(cfg, "bench-steps"));
+  const producer = new ReliableProducer(cfg, "bench-steps", 60_000);
   const admin = kafkaClient(cfg, "bench-steps-admin").admin();
   await admin.connect();
   const lag = async () => {
@@ -87,7 +88,7 @@ export async function runSteps(
   const sendPrice = async () => {
     const at = Date.now();
     const eur = (90_000 + 37.13 * Math.sin(priceN++) + priceN / 100).toFixed(2);
-    await sendBounded(producer, topics.bpi, [priceRecord(cfg, at, eur)], 30_000);
+    await producer.send(topics.bpi, [priceRecord(cfg, at, eur)]);
     expected.price(at, eur);
     return at;
   };
@@ -126,7 +127,7 @@ export async function runSteps(
         next = chain.next().value!;
       }
       if (batch.length > 0) {
-        await sendBounded(producer, topics.transactions, batch, 60_000);
+        await producer.send(topics.transactions, batch);
         const acked = Date.now();
         for (const m of batch) expected.tx(String(m.value));
         published += batch.length;

@@ -17,6 +17,7 @@ import { join } from "node:path";
 import { loadConfig } from "../lib/config.ts";
 import { esClient } from "../lib/es.ts";
 import { fatal } from "../lib/log.ts";
+import { onShutdown } from "../lib/shutdown.ts";
 import { REAL_TX_PER_SECOND } from "../simulator/simulator.ts";
 import { kafkaHome } from "./bench-kafka-tools.ts";
 import { freshness, startBolts } from "./bench-pipeline.ts";
@@ -41,6 +42,7 @@ async function main() {
   const runs = wholeEnv("BENCH_RUNS", 3);
   const timeoutS = wholeEnv("BENCH_TIMEOUT_S", 5400);
   const timer = armTimeout(timeoutS);
+  onShutdown("stop the bench's bolts, drop its namespaces", abandon); // Ctrl-C leaves nothing running
   const date = new Date().toISOString();
   console.log(`btc-realtime bench: ${runs} x ${n} transactions, profile ${profile}, limit ${timeoutS} s`);
   const measured = [];

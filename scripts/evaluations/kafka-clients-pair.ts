@@ -1,19 +1,16 @@
 // The two Kafka clients under comparison behind one small interface, with the same settings, for
 // bench-kafka-clients.ts and kafka-client-faults.ts: kafkajs 2.2.4 (patched, the project's client, through
-// scripts/lib/kafka.ts) and @platformatic/kafka. Producers: idempotent, acks=all, one request in flight, the given
+// evaluations/kafkajs-producer.ts) and @platformatic/kafka (the producers' client, lib/reliable-producer.ts's settings). Producers: idempotent, acks=all, one request in flight, the given
 // compression, one send() = one batch of records. Consumers: a consumer group from the beginning, fetch waits of
 // 250 ms and up to 4 MB per partition (as the bolts in scripts/lib/consume.ts).
 // No topic, index or environment of its own: the caller gives the Config (its KAFKA_BROKERS) and the topics.
 
-import {
-  Consumer as PlatConsumer,
-  Producer as PlatProducer,
-  type ProducerOptions as PlatProducerOptions,
-  stringSerializer,
-} from "@platformatic/kafka";
+import { Consumer as PlatConsumer, Producer as PlatProducer } from "@platformatic/kafka";
 import { CompressionTypes, type Message } from "kafkajs";
 import type { Config } from "../lib/config.ts";
-import { connectProducer, kafkaClient } from "../lib/kafka.ts";
+import { kafkaClient } from "../lib/kafka.ts";
+import { producerOptions } from "../lib/reliable-producer.ts";
+import { connectProducer } from "./kafkajs-producer.ts";
 
 export const CLIENTS = ["kafkajs", "platformatic"] as const;
 export type ClientName = (typeof CLIENTS)[number];
@@ -33,27 +30,6 @@ export function toRecs(messages: Message[]): Rec[] {
   }));
 }
 
-/** Exponential backoff from 200 ms to 5 s, as kafkajs' retry settings in scripts/lib/kafka.ts. */
-export function backoffMs(attempt: number): number {
-  return Math.min(5000, 200 * 2 ** Math.max(0, attempt - 1));
-}
-
-/** @platformatic/kafka's producer options equivalent to connectProducer()'s kafkajs settings. */
-export function platProducerOptions(cfg: Config, compression: Compression, clientId: string) {
-  return {
-    clientId,
-    bootstrapBrokers: cfg.kafka.brokers,
-    idempotent: true, // forces acks=all and one request in flight
-    compression,
-    connectTimeout: 3000,
-    timeout: 15_000,
-    retries: 8,
-    retryDelay: (_client: unknown, _op: string, attempt: number) => backoffMs(attempt),
-    autocreateTopics: false,
-    serializers: { headerKey: stringSerializer }, // header names are text; keys, values and header values Buffers
-  } satisfies PlatProducerOptions<Buffer, Buffer, string, Buffer>;
-}
-
 /** A connected idempotent producer of `client`. */
 export async function openProducer(
   client: ClientName,
@@ -71,7 +47,7 @@ export async function openProducer(
       close: () => p.disconnect(),
     };
   }
-  const p = new PlatProducer<Buffer, Buffer, string, Buffer>(platProducerOptions(cfg, compression, clientId));
+  const p = new PlatProducer<Buffer, Buffer, string, Buffer>(producerOptions(cfg, clientId, compression));
   return {
     send: async (topic, recs) => {
       await p.send({ messages: recs.map((r) => ({ topic, ...r })) });

@@ -1,32 +1,28 @@
 // The ways of sending compared by kafka-client-faults.ts, each an idempotent producer (acks=all, one request in
 // flight, gzip) whose every send resolves or rejects within `boundMs`:
-// - kafkajs-reliable: the project's ReliableProducer (scripts/lib/kafka.ts): a failed send retires the producer;
+// - kafkajs-reliable: the kafkajs ReliableProducer the project had (evaluations/kafkajs-producer.ts): a failed send
+//   retires the producer;
 // - kafkajs-one: one kafkajs producer for the whole run, sends bounded as sendBounded() (lost records before);
 // - platformatic-one: one @platformatic/kafka producer for the whole run, its send raced against the bound;
-// - platformatic-replaced: as ReliableProducer, a failed or timed-out send closes the producer, the next gets a new one.
+// - platformatic-replaced: the project's ReliableProducer (lib/reliable-producer.ts): a failed or timed-out send closes
+//   the producer, the next gets a new one.
 // A send given up on may still land later (the client goes on retrying): `late` counts how they settled after
 // the bound (not seen inside ReliableProducer). No topic, index or environment of its own.
 
 import { Producer as PlatProducer } from "@platformatic/kafka";
 import { CompressionTypes } from "kafkajs";
 import type { Config } from "../lib/config.ts";
-import { connectProducer, kafkaClient, ReliableProducer, SendTimeout } from "../lib/kafka.ts";
-import { platProducerOptions, type Rec } from "./kafka-clients-pair.ts";
+import { kafkaClient } from "../lib/kafka.ts";
+import { errorChain, producerOptions, ReliableProducer, SendTimeout } from "../lib/reliable-producer.ts";
+import type { Rec } from "./kafka-clients-pair.ts";
+import { connectProducer, KafkajsReliableProducer } from "./kafkajs-producer.ts";
+
+export { errorChain };
 
 export const VARIANTS = ["kafkajs-reliable", "kafkajs-one", "platformatic-one", "platformatic-replaced"] as const;
 export type Variant = (typeof VARIANTS)[number];
 export type Late = { resolved: number; rejected: number; errors: string[] };
 export type FaultSender = { send(recs: Rec[]): Promise<void>; close(): Promise<void>; late: Late };
-
-/** An error and its causes (a client's nested errors) on one line. */
-export function errorChain(e: unknown, depth = 0): string {
-  const x = e as { name?: string; message?: string; errors?: unknown[]; cause?: unknown };
-  const inner = [...(x?.errors ?? []), ...(x?.cause ? [x.cause] : [])].slice(0, 3);
-  const own = `${x?.name ?? "Error"}: ${x?.message ?? String(e)}`;
-  return depth > 3 || inner.length === 0
-    ? own
-    : `${own} <- ${[...new Set(inner.map((i) => errorChain(i, depth + 1)))].join(" | ")}`;
-}
 
 /** `p` within `ms`, else a SendTimeout; `late` counts how `p` settled after the bound. */
 export async function within<T>(p: Promise<T>, ms: number, late?: Late): Promise<T> {
@@ -57,7 +53,7 @@ const quietly = (p: Promise<unknown>, ms = 5000) => Promise.race([p.catch(() => 
 export async function openFaultSender(variant: Variant, cfg: Config, topic: string, boundMs: number) {
   const late: Late = { resolved: 0, rejected: 0, errors: [] };
   if (variant === "kafkajs-reliable") {
-    const rp = new ReliableProducer(kafkaClient(cfg, "faults"), boundMs);
+    const rp = new KafkajsReliableProducer(cfg, "faults", boundMs);
     return {
       late,
       send: async (recs) => void (await rp.send(topic, recs)),
@@ -78,29 +74,19 @@ export async function openFaultSender(variant: Variant, cfg: Config, topic: stri
       close: () => quietly(p.disconnect()),
     } as FaultSender;
   }
-  const make = () => new PlatProducer<Buffer, Buffer, string, Buffer>(platProducerOptions(cfg, "gzip", "faults"));
-  let p = make();
-  const send = (recs: Rec[]) => p.send({ messages: recs.map((r) => ({ topic, ...r })) });
-  if (variant === "platformatic-one")
+  if (variant === "platformatic-one") {
+    const p = new PlatProducer<Buffer, Buffer, string, Buffer>(producerOptions(cfg, "faults"));
+    const send = (recs: Rec[]) => p.send({ messages: recs.map((r) => ({ topic, ...r })) });
     return {
       late,
       send: async (recs) => void (await within(send(recs), boundMs, late)),
       close: () => quietly(p.close(true)),
     } as FaultSender;
+  }
+  const rp = new ReliableProducer(cfg, "faults", boundMs);
   return {
     late,
-    send: async (recs) => {
-      const current = p;
-      try {
-        await within(send(recs), boundMs, late);
-      } catch (e) {
-        if (p === current) {
-          p = make();
-          void quietly(current.close(true));
-        }
-        throw e;
-      }
-    },
-    close: () => quietly(p.close(true)),
+    send: async (recs) => void (await rp.send(topic, recs)),
+    close: () => rp.disconnect(),
   } as FaultSender;
 }

@@ -14,10 +14,10 @@ import { consumerPerf, producerPerf } from "../bench/bench-kafka-tools.ts";
 import { benchRecords } from "../bench/bench-setup.ts";
 import { fatalOrUsage, toolArgs, wholeArg } from "../lib/args.ts";
 import { loadConfig, PROJECT_ROOT, topicsOf } from "../lib/config.ts";
-import { kafkaClient, ReliableProducer } from "../lib/kafka.ts";
 import { ensureTopics } from "../setup/topics.ts";
 import { type ClientName, consumeN, openProducer, toRecs } from "./kafka-clients-pair.ts";
 import { configWarnings, PrivateCluster } from "./kafka-private-cluster.ts";
+import { KafkajsReliableProducer } from "./kafkajs-producer.ts";
 
 type Step = { step: string; ok: boolean; ms: number; detail?: unknown };
 
@@ -66,7 +66,7 @@ async function main() {
       if (Object.keys(drift).length > 0) throw new Error(JSON.stringify(drift));
     });
     await step(`kafkajs: ReliableProducer (idempotent, acks=all, gzip), ${n} records`, async () => {
-      const p = new ReliableProducer(kafkaClient(cfg, "vcheck"), 30_000);
+      const p = new KafkajsReliableProducer(cfg, "vcheck", 30_000);
       for (let i = 0; i < n; i += 500) await p.send(topics.transactions, recs.slice(i, i + 500));
       await p.disconnect();
     });

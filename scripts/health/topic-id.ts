@@ -1,32 +1,23 @@
 // A topic's Kafka topic id (a UUID given at its creation: a topic deleted and created again under the same name gets
 // a new one), so a reader that keeps positions by offset (dead-letters.ts) knows when to start over. kafkajs speaks
 // Metadata up to v6, before topic ids (v10); @platformatic/kafka's admin asks Metadata with ids, over the same
-// listeners and credentials as lib/kafka.ts (TLS with the CA, SASL with this program's user). No topic written, no
+// listeners and credentials as the producer (lib/reliable-producer.ts: TLS with the CA, SASL with this program's user). No topic written, no
 // index. Env: the Kafka variables of lib/config.ts.
 
-import { readFileSync } from "node:fs";
-import { Admin, type SASLMechanismValue } from "@platformatic/kafka";
+import { Admin } from "@platformatic/kafka";
 import type { Config } from "../lib/config.ts";
+import { platformaticConnection } from "../lib/reliable-producer.ts";
 
 const NO_ID = "00000000-0000-0000-0000-000000000000";
 
 /** The id of `topic`, or an error saying why it could not be read (the topic missing, Kafka not answering). */
 export async function topicIdOf(cfg: Config, topic: string, timeoutMs = 5000): Promise<string> {
-  const { sasl, caCert, brokers, clientId } = cfg.kafka;
   const admin = new Admin({
-    clientId: `${clientId}-topic-id`,
-    bootstrapBrokers: brokers,
+    clientId: `${cfg.kafka.clientId}-topic-id`,
+    ...platformaticConnection(cfg),
     timeout: timeoutMs,
     connectTimeout: timeoutMs,
     retries: 0,
-    tls: caCert || cfg.secure ? { ca: caCert ? [readFileSync(caCert, "utf8")] : undefined } : undefined,
-    sasl: sasl?.password
-      ? {
-          mechanism: sasl.mechanism.toUpperCase() as SASLMechanismValue,
-          username: sasl.username,
-          password: sasl.password,
-        }
-      : undefined,
   });
   try {
     const md = await admin.metadata({ topics: [topic], autocreateTopics: false });

@@ -10,8 +10,9 @@
 
 import type { Consumer, KafkaMessage } from "kafkajs";
 import type { Config } from "./config.ts";
-import { deadLetter, kafkaClient, type Rejected, ReliableProducer } from "./kafka.ts";
+import { deadLetter, kafkaClient, type Rejected } from "./kafka.ts";
 import { backoff, log, sleep } from "./log.ts";
+import { ReliableProducer } from "./reliable-producer.ts";
 import { rejectedOf, settleSlice } from "./settle.ts";
 import { isStopping, onShutdown, shutdown } from "./shutdown.ts";
 
@@ -44,7 +45,7 @@ const batchOf = (b: { topic: string; partition: number }) => ({ topic: b.topic, 
 export async function runBolt(opts: { cfg: Config; name: string; topics: string[]; handle: Handler }): Promise<void> {
   const { cfg, name } = opts;
   const kafka = kafkaClient(cfg, `${cfg.kafka.clientId}-${name}`);
-  const producer = new ReliableProducer(kafka, cfg.kafka.sendTimeoutMs);
+  const producer = new ReliableProducer(cfg, `${cfg.kafka.clientId}-${name}`, cfg.kafka.sendTimeoutMs);
   const groupId = `${cfg.namespace ? `${cfg.namespace}-` : ""}btc-${name}${cfg.bolt.groupSuffix}`;
   const consumer: Consumer = kafka.consumer({
     groupId,

@@ -1,30 +1,27 @@
-// Kafka client, idempotent producer with bounded sends, and the dead-letter writer.
-// kafkajs (pure JS, loads under Bun): its idempotent producer with acks=all and one request in flight is tested
-// against real brokers (tests/producer-survives-broker-loss.test.ts), with a broker killed and frozen mid-send.
+// The kafkajs client (the bolts' consumers, the admin calls), the dead-letter writer and the rollups' update keys,
+// sent through the project's producer (reliable-producer.ts), and how a consumed record's headers are read.
 
 import { readFileSync } from "node:fs";
-import {
-  CompressionTypes,
-  type IHeaders,
-  Kafka,
-  logLevel as KafkaLogLevel,
-  type KafkaMessage,
-  type Message,
-  type Producer,
-  type SASLOptions,
-} from "kafkajs";
+import { type IHeaders, Kafka, logLevel as KafkaLogLevel, type KafkaMessage, type SASLOptions } from "kafkajs";
 import { type Config, ConfigError, topicsOf } from "./config.ts";
 import { log } from "./log.ts";
+import type { OutRecord, ReliableProducer } from "./reliable-producer.ts";
 
-/** A client of the cluster; with BTC_SECURE=1 (or KAFKA_USERNAME, KAFKA_CA_CERT), over TLS and SASL as this
- * program's own user (KAFKA_USERNAME, else its identity; KAFKA_PASSWORD, else BTC_SECRETS/kafka/<user>). */
-export function kafkaClient(cfg: Config, clientId = cfg.kafka.clientId): Kafka {
-  const { sasl, caCert } = cfg.kafka;
+/** Refuses BTC_SECURE=1 without this program's Kafka password, saying where to put it. */
+export function checkKafkaSecret(cfg: Config): void {
+  const { sasl } = cfg.kafka;
   if (cfg.secure && !sasl?.password)
     throw new ConfigError(
       `BTC_SECURE=1 but no Kafka password for ${sasl?.username ?? "this program (set BTC_IDENTITY)"}: ` +
         `set KAFKA_PASSWORD or create ${cfg.secrets}/kafka/<user> (BTC_SECURE=1 make setup)`,
     );
+}
+
+/** A client of the cluster; with BTC_SECURE=1 (or KAFKA_USERNAME, KAFKA_CA_CERT), over TLS and SASL as this
+ * program's own user (KAFKA_USERNAME, else its identity; KAFKA_PASSWORD, else BTC_SECRETS/kafka/<user>). */
+export function kafkaClient(cfg: Config, clientId = cfg.kafka.clientId): Kafka {
+  const { sasl, caCert } = cfg.kafka;
+  checkKafkaSecret(cfg);
   return new Kafka({
     clientId,
     brokers: cfg.kafka.brokers,
@@ -43,95 +40,6 @@ export function kafkaClient(cfg: Config, clientId = cfg.kafka.clientId): Kafka {
   });
 }
 
-/** An idempotent producer (acks=all, one request in flight, gzip batches). */
-export async function connectProducer(kafka: Kafka): Promise<Producer> {
-  const producer = kafka.producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 8 },
-  });
-  await producer.connect();
-  return producer;
-}
-
-export class SendTimeout extends Error {}
-
-/**
- * Send to one topic with acks=all; resolves once every replica in sync has it, rejects on error or after
- * `timeoutMs` (a frozen broker must not hang the caller forever).
- */
-export async function sendBounded(producer: Producer, topic: string, messages: Message[], timeoutMs: number) {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new SendTimeout(`send to ${topic} took more than ${timeoutMs} ms`)), timeoutMs);
-  });
-  try {
-    return await Promise.race([
-      producer.send({ topic, messages, acks: -1, compression: CompressionTypes.GZIP }),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/**
- * An idempotent producer that is replaced after any failed send. kafkajs may go on retrying a send that was given
- * up on (timed out); sending on with the same producer id was seen to lose acknowledged records
- * (tests/producer-survives-broker-loss.test.ts), so a failure retires the producer and the next send gets a new
- * producer id. A send re-tried after a failure may duplicate records: consumers are idempotent.
- */
-export class ReliableProducer {
-  /** the producer being connected or in use, shared by concurrent senders (one producer id at a time) */
-  private producer: Promise<Producer> | undefined;
-  constructor(
-    private readonly kafka: Kafka,
-    private readonly timeoutMs: number,
-  ) {}
-
-  private connect(): Promise<Producer> {
-    const connecting = connectProducer(this.kafka);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new SendTimeout("connect to Kafka timed out")), this.timeoutMs);
-    });
-    const ready = Promise.race([connecting, timeout]).finally(() => clearTimeout(timer));
-    ready.catch(() => {
-      void connecting.then((p) => p.disconnect()).catch(() => {});
-    });
-    return ready;
-  }
-
-  async send(topic: string, messages: Message[]) {
-    this.producer ??= this.connect();
-    const current = this.producer;
-    let producer: Producer;
-    try {
-      producer = await current;
-    } catch (e) {
-      if (this.producer === current) this.producer = undefined;
-      throw e;
-    }
-    try {
-      return await sendBounded(producer, topic, messages, this.timeoutMs);
-    } catch (e) {
-      // retire this producer (once, whoever fails first): the next send gets a new producer id
-      if (this.producer === current) {
-        this.producer = undefined;
-        void producer.disconnect().catch(() => {});
-      }
-      throw e;
-    }
-  }
-
-  async disconnect(): Promise<void> {
-    const p = this.producer;
-    this.producer = undefined;
-    if (p) await Promise.race([p.then((x) => x.disconnect()).catch(() => {}), new Promise((r) => setTimeout(r, 1500))]);
-  }
-}
-
 /** A record that could not be processed, with where it came from and why. */
 export type Rejected = {
   topic: string;
@@ -144,7 +52,7 @@ export type Rejected = {
 };
 
 /** The dead-letter record: the original bytes and key, the reason and the origin in headers. */
-export function deadLetterMessage(r: Rejected, bolt: string): Message {
+export function deadLetterMessage(r: Rejected, bolt: string): OutRecord {
   const headers: IHeaders = { ...(r.headers ?? {}) };
   headers["dlq-reason"] = r.reason.slice(0, 2000);
   headers["dlq-topic"] = r.topic;

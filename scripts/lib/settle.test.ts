@@ -1,7 +1,7 @@
 import { expect, test } from "bun:test";
 import type { KafkaMessage } from "kafkajs";
 import type { Slice } from "./consume.ts";
-import { SendTimeout } from "./kafka.ts";
+import { KafkaSendError, SendTimeout } from "./reliable-producer.ts";
 import { isTransient, settleSlice } from "./settle.ts";
 
 const sliceOf = (n: number): Slice => ({
@@ -67,6 +67,7 @@ test("Kafka or Elasticsearch unavailable is waited for, however long: never the 
   let runs = 0;
   const errors = [
     new SendTimeout("send took too long"),
+    new KafkaSendError("send to t failed: MultipleErrors: Producing messages failed"),
     Object.assign(new Error("broker gone"), { name: "KafkaJSConnectionError" }),
     Object.assign(new Error("timeout"), { name: "TimeoutError" }),
     Object.assign(new Error("busy"), { meta: { statusCode: 503 } }),

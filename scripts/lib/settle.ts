@@ -10,7 +10,7 @@
 import type { KafkaMessage } from "kafkajs";
 import type { Slice } from "./consume.ts";
 import { retryableRead } from "./es.ts";
-import { type Rejected, SendTimeout } from "./kafka.ts";
+import type { Rejected } from "./kafka.ts";
 import { log } from "./log.ts";
 import { isStopping } from "./shutdown.ts";
 
@@ -32,11 +32,12 @@ export function rejectedOf(slice: Slice, m: KafkaMessage, reason: string): Rejec
 
 const UNAVAILABLE = new Set(["ConnectionError", "TimeoutError", "NoLivingConnectionsError", "RequestAbortedError"]);
 
-/** An error that says nothing about the records: Kafka (any kafkajs error, a bounded send timed out), Elasticsearch
- * unreachable, timing out, busy or failing (what withRetry retries), or marked `transient` by a handler. */
+/** An error that says nothing about the records: Kafka (any kafkajs error; a send that failed or timed out, marked
+ * `transient` by reliable-producer.ts), Elasticsearch unreachable, timing out, busy or failing (what withRetry
+ * retries), or marked `transient` by a handler. */
 export function isTransient(e: unknown): boolean {
   const err = (e ?? {}) as { name?: unknown; transient?: unknown; meta?: { statusCode?: unknown } };
-  if (err.transient === true || e instanceof SendTimeout) return true;
+  if (err.transient === true) return true;
   if (typeof err.name === "string" && (err.name.startsWith("KafkaJS") || UNAVAILABLE.has(err.name))) return true;
   return err.meta !== undefined && typeof err.meta.statusCode === "number" && retryableRead(e);
 }

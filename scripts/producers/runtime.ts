@@ -2,8 +2,8 @@
 // through (capture, route to topic and key, buffer), clean shutdown, and replay pacing.
 
 import { type Config, topicsOf } from "../lib/config.ts";
-import { kafkaClient, ReliableProducer } from "../lib/kafka.ts";
 import { log, sleep } from "../lib/log.ts";
+import { ReliableProducer } from "../lib/reliable-producer.ts";
 import { isStopping, onShutdown, whenStopping } from "../lib/shutdown.ts";
 import { type Captured, captureWriter, readCapture } from "./capture.ts";
 import { Publisher } from "./publisher.ts";
@@ -24,7 +24,7 @@ export function startPublishing(
   name: string,
 ): { publisher: Publisher; ingest: Ingest; health: SourceHealth } {
   // A failed send retires the Kafka producer (see ReliableProducer): never reuse one after a timeout.
-  const producer = new ReliableProducer(kafkaClient(cfg, `${cfg.kafka.clientId}-${name}`), cfg.kafka.sendTimeoutMs);
+  const producer = new ReliableProducer(cfg, `${cfg.kafka.clientId}-${name}`, cfg.kafka.sendTimeoutMs);
   const publisher = new Publisher((topic, messages) => producer.send(topic, messages), {
     max: cfg.producers.bufferMax,
     maxBytes: cfg.producers.bufferMaxBytes,
