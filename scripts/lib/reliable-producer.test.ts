@@ -10,7 +10,13 @@ test("a key lands on the partition kafkajs (and the Java client) gave it: a key 
       const ours = (compatibilityPartitioner(undefined as never, Buffer.from(key)) as number) % partitions;
       const theirs = kafkajs({
         topic: "t",
-        partitionMetadata: Array.from({ length: partitions }, (_, i) => ({ partitionId: i, leader: 0 })),
+        partitionMetadata: Array.from({ length: partitions }, (_, i) => ({
+          partitionId: i,
+          leader: 0,
+          partitionErrorCode: 0,
+          replicas: [0],
+          isr: [0],
+        })),
         message: { key, value: "" },
       });
       expect({ key, partitions, p: ours }).toEqual({ key, partitions, p: theirs });
