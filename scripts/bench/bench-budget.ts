@@ -67,6 +67,37 @@ export function budgetRow(b: Budget, target = 0.7): [string, string] {
   ];
 }
 
+type Step = NonNullable<BenchResult["steps"]>[number];
+
+/** A paced step's CPU per transaction published (ms): the bench's publisher (the simulator and the producers' client,
+ * standing in for the producers; its reference sums, the bench's own check, apart when measured), Elasticsearch, the
+ * brokers, the bolts; and the tx/s the cores allow at `busy` (0.7) of the machine for the platform's work. Undefined when nothing was published or the usage was not sampled. */
+export function stepBudget(s: Step, cores: number, busy = 0.7) {
+  const programs = s.usage?.programs ?? [];
+  const tx = s.published_tx_per_s * s.seconds;
+  if (!tx || programs.length === 0) return undefined;
+  const ms = (f: (name: string) => boolean) =>
+    (programs.filter((p) => f(p.program)).reduce((a, p) => a + p.cpu_s, 0) * 1000) / tx;
+  const reference = ((s.usage?.reference_cpu_s ?? 0) * 1000) / tx; // the bench's check, not the producers' work
+  const publisher = ms((p) => p.startsWith("bench")) - reference;
+  const es = ms((p) => p.startsWith("elasticsearch"));
+  const brokers = ms((p) => p.startsWith("kafka"));
+  const bolts = ms((p) => p.startsWith("bolt:"));
+  const total = publisher + es + brokers + bolts;
+  return { publisher, reference, es, brokers, bolts, total, busy, allowedTxPerS: (busy * cores * 1000) / total };
+}
+
+/** The step's budget as one table row. */
+export function stepBudgetRow(s: Step, cores: number): [string, string] | undefined {
+  const b = stepBudget(s, cores);
+  if (!b) return undefined;
+  const need = (b.busy * cores * 1000) / s.asked_tx_per_s;
+  return [
+    `x${s.x}: CPU ms per transaction published: publisher${s.usage?.reference_cpu_s === undefined ? " (with the bench's reference)" : ""} + Elasticsearch + brokers + bolts`,
+    `${n3(b.publisher)} + ${n3(b.es)} + ${n3(b.brokers)} + ${n3(b.bolts)} = ${n3(b.total)}${b.reference ? ` (and the bench's reference ${n3(b.reference)})` : ""}: ${cores} cores ${Math.round(b.busy * 100)}% busy allow ${Math.round(b.allowedTxPerS).toLocaleString("en-US")} tx/s; ${s.asked_tx_per_s.toLocaleString("en-US")} tx/s at ${Math.round(b.busy * 100)}% needs ${n3(need)} in all`,
+  ];
+}
+
 /** The README's rows for each profile's latest result: the drain against the raw `_bulk`, the budget, the paced
  * x10 freshness and x1000 (docs/bench.md has the whole tables). */
 export function summaryTable(results: Partial<Record<string, BenchResult>>): string {
@@ -85,10 +116,12 @@ export function summaryTable(results: Partial<Record<string, BenchResult>>): str
         rows.push(
           `| ${profile}: freshness at x${s.x}, p99, count and BTC / EUR | ${s.freshness.count_btc_ms.p99} / ${s.freshness.eur_ms.p99} ms (machine ${s.usage?.machine_cpu_busy_pct ?? "?"}% busy) |`,
         );
-      if (s.x === 1000)
-        rows.push(
-          `| ${profile}: x1000 for ${s.seconds} s | ${s.published_tx_per_s.toLocaleString("en-US")} of ${s.asked_tx_per_s.toLocaleString("en-US")} tx/s, lag ${s.lag.bounded ? "bounded" : "growing"}, figures ${s.exact ? "exact" : "NOT exact"}, machine ${s.usage?.machine_cpu_busy_pct ?? "?"}% busy |`,
-        );
+      if (s.x !== 1000) continue;
+      rows.push(
+        `| ${profile}: x1000 for ${s.seconds} s | ${s.published_tx_per_s.toLocaleString("en-US")} of ${s.asked_tx_per_s.toLocaleString("en-US")} tx/s, lag ${s.lag.bounded ? "bounded" : "growing"}, figures ${s.exact ? "exact" : "NOT exact"}, machine ${s.usage?.machine_cpu_busy_pct ?? "?"}% busy |`,
+      );
+      const sb = stepBudgetRow(s, r.machine.nproc);
+      if (sb) rows.push(`| ${profile}: ${sb.join(" | ")} |`);
     }
   }
   return ["| `make bench` on this machine | measured |", "|---|---|", ...rows].join("\n");

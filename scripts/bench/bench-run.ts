@@ -62,7 +62,7 @@ export async function measure(n: number, label: string) {
       const bolts = await startBolts(pipe);
       const progs = [
         ...bolts.procs.map((b) => ({ name: b.name, pid: b.proc.pid })),
-        { name: "bench (kafkajs, polls)", pid: process.pid },
+        { name: "bench (publisher, polls)", pid: process.pid },
       ];
       usage = sampleUsage([...progs, ...clusterProcs()]);
     },

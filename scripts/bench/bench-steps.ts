@@ -114,6 +114,7 @@ export async function runSteps(
     const watchers: Promise<void>[] = [];
     const freshness = step.x === 10;
     let published = 0;
+    let referenceMs = 0; // the bench's own check (the reference's sums), not the platform's work
     const repeats0 = expected.repeats;
     let nextPrice = t0 + priceEveryS * 1000;
     let nextLag = t0;
@@ -129,7 +130,9 @@ export async function runSteps(
       if (batch.length > 0) {
         await producer.send(topics.transactions, batch);
         const acked = Date.now();
+        const r0 = performance.now();
         for (const m of batch) expected.tx(String(m.value));
+        referenceMs += performance.now() - r0;
         published += batch.length;
         const m = JSON.parse(String(batch.at(-1)!.value)) as { x: { time: number } };
         if (freshness && acked >= nextSample) {
@@ -195,7 +198,7 @@ export async function runSteps(
             },
           }
         : {}),
-      usage: use,
+      usage: { ...use, reference_cpu_s: Math.round(referenceMs) / 1000 },
     });
     say(
       `x${step.x}: lag ${JSON.stringify(results.at(-1)!.lag.max)} max, drained in ${drainMs} ms, exact: ${mismatches.length === 0}`,

@@ -60,7 +60,7 @@ async function main() {
   const bolts = await startBolts(paced, standby);
   const progs = [
     ...bolts.procs.map((b) => ({ name: b.name, pid: b.proc.pid })),
-    { name: "bench (kafkajs, polls)", pid: process.pid },
+    { name: "bench (publisher, polls)", pid: process.pid },
   ];
   step(`freshness: ${FRESHNESS_SAMPLES} single transactions`);
   const fresh = await freshness(paced, benchRecords(paced, 1)[0]!, FRESHNESS_SAMPLES);
