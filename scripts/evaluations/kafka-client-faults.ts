@@ -15,9 +15,10 @@ import { join } from "node:path";
 import { benchRecords } from "../bench/bench-setup.ts";
 import { fatalOrUsage, toolArgs, wholeArg } from "../lib/args.ts";
 import { type Config, loadConfig, PROJECT_ROOT } from "../lib/config.ts";
+import { errorChain } from "../lib/reliable-producer.ts";
 import { topicSpecs } from "../setup/topics.ts";
 import { type Rec, toRecs } from "./kafka-clients-pair.ts";
-import { errorChain, openFaultSender, VARIANTS, type Variant } from "./kafka-fault-senders.ts";
+import { openFaultSender, VARIANTS, type Variant } from "./kafka-fault-senders.ts";
 import { readBack, type Send, verdict } from "./kafka-fault-verdict.ts";
 import { PrivateCluster } from "./kafka-private-cluster.ts";
 

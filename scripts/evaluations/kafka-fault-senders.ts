@@ -17,8 +17,6 @@ import { errorChain, producerOptions, ReliableProducer, SendTimeout } from "../l
 import type { Rec } from "./kafka-clients-pair.ts";
 import { connectProducer, KafkajsReliableProducer } from "./kafkajs-producer.ts";
 
-export { errorChain };
-
 export const VARIANTS = ["kafkajs-reliable", "kafkajs-one", "platformatic-one", "platformatic-replaced"] as const;
 export type Variant = (typeof VARIANTS)[number];
 export type Late = { resolved: number; rejected: number; errors: string[] };

@@ -1,12 +1,12 @@
 // A topic's Kafka topic id (a UUID given at its creation: a topic deleted and created again under the same name gets
 // a new one), so a reader that keeps positions by offset (dead-letters.ts) knows when to start over. kafkajs speaks
 // Metadata up to v6, before topic ids (v10); @platformatic/kafka's admin asks Metadata with ids, over the same
-// listeners and credentials as the producer (lib/reliable-producer.ts: TLS with the CA, SASL with this program's user). No topic written, no
-// index. Env: the Kafka variables of lib/config.ts.
+// listeners and credentials as every client (lib/kafka.ts: TLS with the CA, SASL with this program's user). No topic
+// written, no index. Env: the Kafka variables of lib/config.ts.
 
 import { Admin } from "@platformatic/kafka";
 import type { Config } from "../lib/config.ts";
-import { platformaticConnection } from "../lib/reliable-producer.ts";
+import { platformaticConnection } from "../lib/kafka.ts";
 
 const NO_ID = "00000000-0000-0000-0000-000000000000";
 

@@ -2,34 +2,46 @@
 // sent through the project's producer (reliable-producer.ts), and how a consumed record's headers are read.
 
 import { readFileSync } from "node:fs";
+import type { SASLMechanismValue } from "@platformatic/kafka";
 import { type IHeaders, Kafka, logLevel as KafkaLogLevel, type KafkaMessage, type SASLOptions } from "kafkajs";
 import { type Config, ConfigError, topicsOf } from "./config.ts";
 import { log } from "./log.ts";
 import type { OutRecord, ReliableProducer } from "./reliable-producer.ts";
 
-/** Refuses BTC_SECURE=1 without this program's Kafka password, saying where to put it. */
-export function checkKafkaSecret(cfg: Config): void {
-  const { sasl } = cfg.kafka;
+/** How this program reaches the cluster, for either client: with BTC_SECURE=1 (or KAFKA_USERNAME, KAFKA_CA_CERT),
+ * TLS with the CA and SASL as this program's own user (KAFKA_USERNAME, else its identity; KAFKA_PASSWORD, else
+ * BTC_SECRETS/kafka/<user>); BTC_SECURE=1 without the password is refused, saying where to put it. */
+function connection(cfg: Config) {
+  const { sasl, caCert, brokers } = cfg.kafka;
   if (cfg.secure && !sasl?.password)
     throw new ConfigError(
       `BTC_SECURE=1 but no Kafka password for ${sasl?.username ?? "this program (set BTC_IDENTITY)"}: ` +
         `set KAFKA_PASSWORD or create ${cfg.secrets}/kafka/<user> (BTC_SECURE=1 make setup)`,
     );
+  const tls = caCert || cfg.secure ? { ca: caCert ? [readFileSync(caCert, "utf8")] : undefined } : undefined;
+  // a new object per client: kafkajs keeps its authenticator, bound to the password, on the object it is given
+  const login = sasl?.password ? { username: sasl.username, password: sasl.password } : undefined;
+  return { brokers, tls, login, mechanism: sasl?.mechanism ?? "" };
 }
 
-/** A client of the cluster; with BTC_SECURE=1 (or KAFKA_USERNAME, KAFKA_CA_CERT), over TLS and SASL as this
- * program's own user (KAFKA_USERNAME, else its identity; KAFKA_PASSWORD, else BTC_SECRETS/kafka/<user>). */
+/** @platformatic/kafka's connection options (the producers, reliable-producer.ts; topic ids, health/topic-id.ts). */
+export function platformaticConnection(cfg: Config) {
+  const c = connection(cfg);
+  return {
+    bootstrapBrokers: c.brokers,
+    tls: c.tls,
+    sasl: c.login ? { mechanism: c.mechanism.toUpperCase() as SASLMechanismValue, ...c.login } : undefined,
+  };
+}
+
+/** A kafkajs client of the cluster (the bolts' consumers, the admin calls), over connection()'s TLS and SASL. */
 export function kafkaClient(cfg: Config, clientId = cfg.kafka.clientId): Kafka {
-  const { sasl, caCert } = cfg.kafka;
-  checkKafkaSecret(cfg);
+  const c = connection(cfg);
   return new Kafka({
     clientId,
-    brokers: cfg.kafka.brokers,
-    ssl: caCert || cfg.secure ? { ca: caCert ? [readFileSync(caCert, "utf8")] : undefined } : undefined,
-    // a new object per client: kafkajs keeps its authenticator, bound to the password, on the object it is given
-    sasl: sasl?.password
-      ? ({ mechanism: sasl.mechanism, username: sasl.username, password: sasl.password } as SASLOptions)
-      : undefined,
+    brokers: c.brokers,
+    ssl: c.tls,
+    sasl: c.login ? ({ mechanism: c.mechanism, ...c.login } as SASLOptions) : undefined,
     connectionTimeout: 3000,
     requestTimeout: 15_000,
     retry: { initialRetryTime: 200, maxRetryTime: 5000, retries: 8 },

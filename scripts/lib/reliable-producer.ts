@@ -6,18 +6,16 @@
 // partition whichever client wrote it. tests/producer-survives-broker-loss.test.ts kills and freezes a broker mid-send.
 // No topic or index of its own. Env: the Kafka variables of lib/config.ts (brokers, TLS and SASL, send timeout).
 
-import { readFileSync } from "node:fs";
 import {
   compatibilityPartitioner,
   type MessageToProduce,
   Producer,
   type ProducerOptions,
-  type SASLMechanismValue,
   stringSerializer,
 } from "@platformatic/kafka";
 import type { IHeaders, Message } from "kafkajs";
 import type { Config } from "./config.ts";
-import { checkKafkaSecret } from "./kafka.ts";
+import { platformaticConnection } from "./kafka.ts";
 
 /** A record to send: key and value as text or bytes, headers by name. */
 export type OutRecord = Pick<Message, "key" | "value" | "headers">;
@@ -43,23 +41,6 @@ export function errorChain(e: unknown, depth = 0): string {
   return depth > 3 || inner.length === 0
     ? own
     : `${own} <- ${[...new Set(inner.map((i) => errorChain(i, depth + 1)))].join(" | ")}`;
-}
-
-/** How @platformatic/kafka reaches the cluster: brokers, TLS with the CA, SASL as this program's user. */
-export function platformaticConnection(cfg: Config) {
-  const { sasl, caCert, brokers } = cfg.kafka;
-  checkKafkaSecret(cfg);
-  return {
-    bootstrapBrokers: brokers,
-    tls: caCert || cfg.secure ? { ca: caCert ? [readFileSync(caCert, "utf8")] : undefined } : undefined,
-    sasl: sasl?.password
-      ? {
-          mechanism: sasl.mechanism.toUpperCase() as SASLMechanismValue,
-          username: sasl.username,
-          password: sasl.password,
-        }
-      : undefined,
-  };
 }
 
 /** Exponential backoff between a send's retries, 200 ms to 5 s. */
