@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { PROJECT_ROOT } from "../lib/config.ts";
 import { Expected } from "./bench-expect.ts";
 import { BENCH_PAGE, latestResults, withSummary, withTables } from "./bench-readme.ts";
-import { lagTrend, parseSteps } from "./bench-steps.ts";
+import { lagTrend } from "./bench-step-lag.ts";
+import { parseSteps } from "./bench-steps.ts";
 
 test("docs/bench.md's tables equal those of bench-results/latest-*.json (bun scripts/bench/bench-readme.ts)", () => {
   const page = readFileSync(join(PROJECT_ROOT, BENCH_PAGE), "utf8");

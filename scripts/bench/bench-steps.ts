@@ -7,7 +7,7 @@
 // its hour valuing everything before it (EUR). After each step the backlog drains and every hour is compared with
 // what was published (bench-expect.ts: plain loops, not the bolts' code): count, satoshis, EUR cents, largest.
 
-import type { Admin, Message } from "kafkajs";
+import type { Message } from "kafkajs";
 import { boltGroup } from "../backup/offsets.ts";
 import { type Config, topicsOf } from "../lib/config.ts";
 import { kafkaClient } from "../lib/kafka.ts";
@@ -19,6 +19,7 @@ import { Expected, hourOfMs, volumeMismatches } from "./bench-expect.ts";
 import { priceRecord } from "./bench-pipeline.ts";
 import { type Prog, sampleUsage } from "./bench-procs.ts";
 import { latency } from "./bench-report.ts";
+import { lagOf, lagTrend } from "./bench-step-lag.ts";
 
 export type Step = { x: number; seconds: number };
 /** "1:30,10:120" as steps; refuses what does not parse. */
@@ -29,32 +30,6 @@ export function parseSteps(spec: string): Step[] {
       throw new Error(`BENCH_STEPS: "${s}" is not x:seconds (e.g. 1000:300)`);
     return { x: x!, seconds: seconds! };
   });
-}
-
-/** Lag samples [s, records] of a step: bounded when it does not grow over the second half (least-squares slope
- * under 2% of the rate) and ends under 10 s of traffic. */
-export function lagTrend(samples: Array<[number, number]>, ratePerS: number) {
-  const half = samples.slice(Math.floor(samples.length / 2));
-  const n = half.length;
-  const mx = half.reduce((a, [t]) => a + t, 0) / Math.max(1, n);
-  const my = half.reduce((a, [, y]) => a + y, 0) / Math.max(1, n);
-  const sxx = half.reduce((a, [t]) => a + (t - mx) ** 2, 0);
-  const slope = sxx > 0 ? half.reduce((a, [t, y]) => a + (t - mx) * (y - my), 0) / sxx : 0;
-  const last = samples.at(-1)?.[1] ?? 0;
-  const max = samples.reduce((a, [, y]) => Math.max(a, y), 0);
-  return { max, last, slope_per_s: Math.round(slope), bounded: slope <= 0.02 * ratePerS && last <= 10 * ratePerS };
-}
-
-async function lagOf(admin: Admin, group: string, topic: string): Promise<number> {
-  const [ends, done] = await Promise.all([
-    admin.fetchTopicOffsets(topic),
-    admin.fetchOffsets({ groupId: group, topics: [topic] }),
-  ]);
-  const committed = new Map(done[0]!.partitions.map((p) => [p.partition, Number(p.offset)]));
-  return ends.reduce((s, p) => {
-    const c = committed.get(p.partition) ?? -1;
-    return s + Math.max(0, Number(p.high) - (c < 0 ? Number(p.low) : c));
-  }, 0);
 }
 
 const POOLS = [{ id: 1, name: "BenchPool", addresses: [], tags: ["/bench/"], link: "" }];
