@@ -69,9 +69,11 @@ export function budgetRow(b: Budget, target = 0.7): [string, string] {
 
 type Step = NonNullable<BenchResult["steps"]>[number];
 
-/** A paced step's CPU per transaction published (ms): the bench's publisher (the simulator and the producers' client,
- * standing in for the producers; its reference sums, the bench's own check, apart when measured), Elasticsearch, the
- * brokers, the bolts; and the tx/s the cores allow at `busy` (0.7) of the machine for the platform's work. Undefined when nothing was published or the usage was not sampled. */
+/** A paced step's CPU per transaction published (ms): the bench's publisher (the producers' routing and client,
+ * standing in for the producers; the bench's own instruments apart when measured: its reference sums, and the
+ * simulated feed's making, which stands in for blockchain.info), Elasticsearch, the brokers, the bolts; the tx/s the
+ * cores allow at `busy` (0.7) of the machine for the platform's work; and the machine's busy percentage without the
+ * instruments. Undefined when nothing was published or the usage was not sampled. */
 export function stepBudget(s: Step, cores: number, busy = 0.7) {
   const programs = s.usage?.programs ?? [];
   const tx = s.published_tx_per_s * s.seconds;
@@ -79,12 +81,36 @@ export function stepBudget(s: Step, cores: number, busy = 0.7) {
   const ms = (f: (name: string) => boolean) =>
     (programs.filter((p) => f(p.program)).reduce((a, p) => a + p.cpu_s, 0) * 1000) / tx;
   const reference = ((s.usage?.reference_cpu_s ?? 0) * 1000) / tx; // the bench's check, not the producers' work
-  const publisher = ms((p) => p.startsWith("bench")) - reference;
+  const source = ((s.usage?.source_cpu_s ?? 0) * 1000) / tx; // the simulated feed, not the producers' work
+  const publisher = ms((p) => p.startsWith("bench")) - reference - source;
   const es = ms((p) => p.startsWith("elasticsearch"));
   const brokers = ms((p) => p.startsWith("kafka"));
   const bolts = ms((p) => p.startsWith("bolt:"));
   const total = publisher + es + brokers + bolts;
-  return { publisher, reference, es, brokers, bolts, total, busy, allowedTxPerS: (busy * cores * 1000) / total };
+  const { machine_cpu_busy_pct: pct, machine_busy_cpu_s: busyS } = s.usage!;
+  const instrumentsS = (s.usage?.reference_cpu_s ?? 0) + (s.usage?.source_cpu_s ?? 0);
+  const busyWithoutInstrumentsPct = busyS ? pct * (1 - instrumentsS / busyS) : undefined;
+  return {
+    publisher,
+    reference,
+    source,
+    es,
+    brokers,
+    bolts,
+    total,
+    busy,
+    allowedTxPerS: (busy * cores * 1000) / total,
+    busyWithoutInstrumentsPct,
+  };
+}
+
+/** The bench's own instruments measured apart, as the row says them. */
+function instrumentsText(b: { source: number; reference: number }): string {
+  const parts = [
+    ...(b.source ? [`the simulated feed ${n3(b.source)}`] : []),
+    ...(b.reference ? [`the reference sums ${n3(b.reference)}`] : []),
+  ];
+  return parts.length ? ` (and the bench's own: ${parts.join(", ")})` : "";
 }
 
 /** The step's budget as one table row. */
@@ -93,9 +119,17 @@ export function stepBudgetRow(s: Step, cores: number): [string, string] | undefi
   if (!b) return undefined;
   const need = (b.busy * cores * 1000) / s.asked_tx_per_s;
   return [
-    `x${s.x}: CPU ms per transaction published: publisher${s.usage?.reference_cpu_s === undefined ? " (with the bench's reference)" : ""} + Elasticsearch + brokers + bolts`,
-    `${n3(b.publisher)} + ${n3(b.es)} + ${n3(b.brokers)} + ${n3(b.bolts)} = ${n3(b.total)}${b.reference ? ` (and the bench's reference ${n3(b.reference)})` : ""}: ${cores} cores ${Math.round(b.busy * 100)}% busy allow ${Math.round(b.allowedTxPerS).toLocaleString("en-US")} tx/s; ${s.asked_tx_per_s.toLocaleString("en-US")} tx/s at ${Math.round(b.busy * 100)}% needs ${n3(need)} in all`,
+    `x${s.x}: CPU ms per transaction published: publisher${s.usage?.reference_cpu_s === undefined ? " (with the bench's reference)" : ""}${s.usage?.reference_cpu_s !== undefined && s.usage?.source_cpu_s === undefined ? " (with the simulated feed)" : ""} + Elasticsearch + brokers + bolts`,
+    `${n3(b.publisher)} + ${n3(b.es)} + ${n3(b.brokers)} + ${n3(b.bolts)} = ${n3(b.total)}${instrumentsText(b)}: ${cores} cores ${Math.round(b.busy * 100)}% busy allow ${Math.round(b.allowedTxPerS).toLocaleString("en-US")} tx/s; ${s.asked_tx_per_s.toLocaleString("en-US")} tx/s at ${Math.round(b.busy * 100)}% needs ${n3(need)} in all`,
   ];
+}
+
+/** ", N% without the bench's own instruments" when they were measured apart. */
+function withoutInstruments(s: Step, cores: number): string {
+  const pct = stepBudget(s, cores)?.busyWithoutInstrumentsPct;
+  return pct === undefined || s.usage?.source_cpu_s === undefined
+    ? ""
+    : ` (${Math.round(pct)}% without the bench's simulated feed and reference sums)`;
 }
 
 /** The README's rows for each profile's latest result: the drain against the raw `_bulk`, the budget, the paced
@@ -118,7 +152,7 @@ export function summaryTable(results: Partial<Record<string, BenchResult>>): str
         );
       if (s.x !== 1000) continue;
       rows.push(
-        `| ${profile}: x1000 for ${s.seconds} s | ${s.published_tx_per_s.toLocaleString("en-US")} of ${s.asked_tx_per_s.toLocaleString("en-US")} tx/s, lag ${s.lag.bounded ? "bounded" : "growing"}, figures ${s.exact ? "exact" : "NOT exact"}, machine ${s.usage?.machine_cpu_busy_pct ?? "?"}% busy |`,
+        `| ${profile}: x1000 for ${s.seconds} s | ${s.published_tx_per_s.toLocaleString("en-US")} of ${s.asked_tx_per_s.toLocaleString("en-US")} tx/s, lag ${s.lag.bounded ? "bounded" : "growing"}, figures ${s.exact ? "exact" : "NOT exact"}, machine ${s.usage?.machine_cpu_busy_pct ?? "?"}% busy${withoutInstruments(s, r.machine.nproc)} |`,
       );
       const sb = stepBudgetRow(s, r.machine.nproc);
       if (sb) rows.push(`| ${profile}: ${sb.join(" | ")} |`);

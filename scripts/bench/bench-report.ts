@@ -65,8 +65,15 @@ export type BenchResult = {
     exact: boolean;
     freshness?: { count_btc_ms: ReturnType<typeof latency>; eur_ms: ReturnType<typeof latency> };
     standby?: { lag: { max: number; bounded: boolean }; behind_s_max: number; drain_ms: number; exact: boolean };
-    /** reference_cpu_s: the bench's reference sums, inside the publisher's CPU (since 2026-12-06) */
-    usage: { programs: Usage[]; machine_cpu_busy_pct: number; reference_cpu_s?: number };
+    /** reference_cpu_s: the bench's reference sums, inside the publisher's CPU (since 2026-12-06); source_cpu_s: the
+     * simulated feed's making, inside it too (since 2026-12-07) */
+    usage: {
+      programs: Usage[];
+      machine_cpu_busy_pct: number;
+      machine_busy_cpu_s?: number;
+      reference_cpu_s?: number;
+      source_cpu_s?: number;
+    };
   }>;
   velocity: Array<{ x: number; needs_tx_per_s: number; keeps_up: boolean }>;
 };
