@@ -128,7 +128,8 @@ export async function runBolt(opts: { cfg: Config; name: string; topics: string[
             } else log.warn("slice given up: it will be consumed again", { ...slice, messages: undefined, error: e });
             throw e;
           }
-          await deadLetter(producer, cfg, name, rejected);
+          // named with the group's suffix: the standby's bolts (and any other group) refuse the same records too
+          await deadLetter(producer, cfg, `${name}${cfg.bolt.groupSuffix}`, rejected);
           if (cfg.bolt.testCrashAfterWrite > 0 && Math.random() < cfg.bolt.testCrashAfterWrite) {
             log.warn("test hook: killed between the Elasticsearch acknowledgement and the commit");
             process.kill(process.pid, "SIGKILL");
