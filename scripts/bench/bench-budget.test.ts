@@ -31,7 +31,7 @@ test("a step's CPU per transaction published, the bench's own reference apart, a
   expect(b.total).toBeCloseTo(0.27, 10);
   expect(Math.round(b.allowedTxPerS)).toBe(5185); // 0.7 * 2,000 ms / 0.27
   expect(stepBudgetRow(step(10), 2)![1]).toContain("(and the bench's own: the reference sums 0.020)");
-  expect(stepBudgetRow(step(), 2)![0]).toContain("publisher (with the bench's reference)");
+  expect(stepBudgetRow(step(), 2)![0]).toContain("publisher (with the bench's reference and the simulated feed) +");
   expect(stepBudget({ ...(step() as object), published_tx_per_s: 0 } as never, 2)).toBeUndefined();
 });
 

@@ -113,13 +113,22 @@ function instrumentsText(b: { source: number; reference: number }): string {
   return parts.length ? ` (and the bench's own: ${parts.join(", ")})` : "";
 }
 
+/** The bench's own instruments that were not measured apart, so are inside the publisher's figure (older results). */
+function insidePublisher(s: Step): string {
+  const inside = [
+    ...(s.usage?.reference_cpu_s === undefined ? ["the bench's reference"] : []),
+    ...(s.usage?.source_cpu_s === undefined ? ["the simulated feed"] : []),
+  ];
+  return inside.length ? ` (with ${inside.join(" and ")})` : "";
+}
+
 /** The step's budget as one table row. */
 export function stepBudgetRow(s: Step, cores: number): [string, string] | undefined {
   const b = stepBudget(s, cores);
   if (!b) return undefined;
   const need = (b.busy * cores * 1000) / s.asked_tx_per_s;
   return [
-    `x${s.x}: CPU ms per transaction published: publisher${s.usage?.reference_cpu_s === undefined ? " (with the bench's reference)" : ""}${s.usage?.reference_cpu_s !== undefined && s.usage?.source_cpu_s === undefined ? " (with the simulated feed)" : ""} + Elasticsearch + brokers + bolts`,
+    `x${s.x}: CPU ms per transaction published: publisher${insidePublisher(s)} + Elasticsearch + brokers + bolts`,
     `${n3(b.publisher)} + ${n3(b.es)} + ${n3(b.brokers)} + ${n3(b.bolts)} = ${n3(b.total)}${instrumentsText(b)}: ${cores} cores ${Math.round(b.busy * 100)}% busy allow ${Math.round(b.allowedTxPerS).toLocaleString("en-US")} tx/s; ${s.asked_tx_per_s.toLocaleString("en-US")} tx/s at ${Math.round(b.busy * 100)}% needs ${n3(need)} in all`,
   ];
 }

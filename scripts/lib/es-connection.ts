@@ -16,9 +16,17 @@ import {
   errors,
 } from "@elastic/elasticsearch";
 
-/** A content type Elasticsearch answers in bytes rather than text (the client's own list, in BaseConnection). */
-const BINARY =
-  /application\/(vnd\.mapbox-vector-tile|vnd\.apache\.arrow\.stream|(vnd\.elasticsearch\+)?(arrow\+stream|smile|cbor))/;
+/** Content types Elasticsearch answers in bytes rather than text: the client's own list (BaseConnection's isBinary,
+ * not exported by the package). */
+const BINARY_TYPES = [
+  "application/vnd.mapbox-vector-tile",
+  "application/vnd.apache.arrow.stream",
+  "application/vnd.elasticsearch+arrow+stream",
+  "application/smile",
+  "application/vnd.elasticsearch+smile",
+  "application/cbor",
+  "application/vnd.elasticsearch+cbor",
+];
 
 export class FetchConnection extends BaseConnection {
   override request(p: ConnectionRequestParams, o: ConnectionRequestOptions): Promise<ConnectionRequestResponse>;
@@ -53,7 +61,7 @@ export class FetchConnection extends BaseConnection {
         // fetch has already inflated a compressed answer: the client must not inflate it again
         if (k !== "content-encoding" && k !== "content-length") headers[k] = v;
       });
-      const binary = BINARY.test(headers["content-type"] ?? "");
+      const binary = BINARY_TYPES.some((t) => (headers["content-type"] ?? "").includes(t));
       const body = binary ? Buffer.from(await res.arrayBuffer()) : await res.text();
       return { statusCode: res.status, headers, body };
     } catch (e) {
