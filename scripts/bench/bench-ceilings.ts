@@ -1,6 +1,6 @@
 // The ceilings of `make bench` measured with the project's own clients and a raw `_bulk`, in the same run as the
 // pipeline, so the pipeline's speed is a ratio, not an absolute number that changes with the machine:
-// - the kafkajs idempotent producer (acks=all, gzip, as the producers use it) and a bare kafkajs consumer;
+// - the producers' client (lib/reliable-producer.ts: idempotent, acks=all, KAFKA_COMPRESSION) and a bare kafkajs consumer;
 // - Elasticsearch: exactly the documents the pipeline wrote to btc-raw-transactions, read back (_id and _source),
 //   bulk-indexed (`create`, batches of BOLT_BATCH_MAX as the bolt's, 2 clients at once, one per node, bodies serialized
 //   before the clock starts) into an empty index with the same mapping and settings, then refreshed.

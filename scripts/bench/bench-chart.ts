@@ -5,6 +5,7 @@
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { fatalOrUsage, toolArgs } from "../lib/args.ts";
+import { likeProducersCompression } from "./bench-report.ts";
 
 type StepLike = { x: number; asked_tx_per_s: number; published_tx_per_s: number; exact: boolean };
 type ResultLike = {
@@ -46,7 +47,10 @@ export function chartHtml(r: ResultLike & Record<string, unknown>): string {
   const rate = (label: string, path: string): [string, number] => [label, Number(get(path) ?? 0)];
   const bars = [
     rate("Kafka ProducerPerformance", "kafka.producer_perf.records_per_s"),
-    rate("Kafka ProducerPerformance, gzip, 1 MB", "kafka.producer_perf_like_kafkajs.records_per_s"),
+    rate(
+      `Kafka ProducerPerformance, ${likeProducersCompression(get("kafka") as Record<string, unknown>)}, 1 MB`,
+      "kafka.producer_perf_like_kafkajs.records_per_s",
+    ),
     get("kafka.client_produce")
       ? rate("@platformatic/kafka produce", "kafka.client_produce.records_per_s")
       : rate("kafkajs produce", "kafka.kafkajs_produce.records_per_s"),

@@ -58,8 +58,8 @@ export function parseConsumerPerf(out: string): Record<string, string> | undefin
 }
 
 /** ProducerPerformance: `n` records, unthrottled, idempotent, acks=all. As asked: random records of `size` bytes,
- * no compression, the tool's default batches. `like` = the real records (a payload file, one per line), gzip and
- * batches of up to 1 MB, as the kafkajs producers send them. */
+ * no compression, the tool's default batches. `like` = the real records (a payload file, one per line), compressed
+ * as the project's producers compress them (KAFKA_COMPRESSION), batches of up to 1 MB. */
 export async function producerPerf(
   cfg: Config,
   topic: string,
@@ -72,7 +72,7 @@ export async function producerPerf(
     "acks=all",
     "enable.idempotence=true",
     "linger.ms=5",
-    ...(like ? ["compression.type=gzip", "batch.size=1048576"] : ["compression.type=none"]),
+    ...(like ? [`compression.type=${cfg.kafka.compression}`, "batch.size=1048576"] : ["compression.type=none"]),
   ];
   const payload = like ? ["--payload-file", like.payloadFile] : ["--record-size", String(size)];
   const args = ["--topic", topic, "--num-records", String(n), ...payload, "--throughput", "-1"];

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { PROJECT_ROOT } from "../lib/config.ts";
 import { fatal } from "../lib/log.ts";
 import { budgetOf, budgetRow, summaryTable } from "./bench-budget.ts";
-import { type BenchResult, clientRates } from "./bench-report.ts";
+import { type BenchResult, clientRates, likeProducersCompression } from "./bench-report.ts";
 
 /** Where make bench writes its results (bench-report.ts) and this reads the latest of each profile. */
 export const RESULTS_DIR = join(PROJECT_ROOT, "bench-results");
@@ -30,7 +30,7 @@ export function readmeTable(r: BenchResult): string {
       `${fmt(k.producer_perf.records_per_s)} records/s`,
     ],
     [
-      "same, the bench records, gzip, 1 MB batches (as the producers)",
+      `same, the bench records, ${likeProducersCompression(k)}, 1 MB batches (as the producers)`,
       `${fmt(k.producer_perf_like_kafkajs?.records_per_s)} records/s`,
     ],
     ["Kafka ceiling: kafka-consumer-perf-test", `${fmt(k.consumer_perf.records_per_s)} records/s`],

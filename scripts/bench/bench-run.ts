@@ -39,7 +39,9 @@ export async function measure(n: number, label: string) {
   const size = Math.round(records.reduce((s, m) => s + Buffer.byteLength(String(m.value)), 0) / n);
   step(`${label}: Kafka ceiling, ProducerPerformance, ${n} records of ${size} bytes`);
   const producer_perf = await producerPerf(ceil, topicsOf(ceil).transactions, n, size);
-  step(`${label}: Kafka, ProducerPerformance with the bench records, gzip, 1 MB batches (as the producers send)`);
+  step(
+    `${label}: Kafka, ProducerPerformance with the bench records, ${pipe.kafka.compression}, 1 MB batches (as the producers)`,
+  );
   const payloadFile = join(tmpdir(), `${pipe.namespace}-payload.txt`);
   // The tool holds its payload file in its heap and sends a record of it picked at random each time: 20,000 of the
   // bench records are the same mix (250,000 ran it out of its 256 MB heap).
@@ -95,7 +97,7 @@ export async function measure(n: number, label: string) {
         records: n,
         ms: Math.round(produceMs),
         records_per_s: produced,
-        compression: "gzip",
+        compression: pipe.kafka.compression,
         batch: 1000,
       },
       client_consume: { client: "kafkajs", records: n, ms: Math.round(consumeMs), records_per_s: perS(n, consumeMs) },

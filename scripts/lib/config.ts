@@ -39,6 +39,16 @@ function num(env: Env, name: string, fallback: number): number {
   return n;
 }
 
+/** One of `allowed` (the first is the default). */
+function choice<T extends string>(env: Env, name: string, allowed: readonly T[]): T {
+  const v = str(env, name, allowed[0]!);
+  if (!allowed.includes(v as T)) throw new ConfigError(`${name}=${v}: expected ${allowed.join(", ")}`);
+  return v as T;
+}
+
+/** How the producers compress record batches; every consumer of the project reads all three (lib/kafka.ts). */
+export const KAFKA_COMPRESSIONS = ["zstd", "gzip", "none"] as const;
+
 function list(env: Env, name: string, fallback: string[]): string[] {
   const raw = env[name];
   if (raw === undefined || raw === "") return fallback;
@@ -88,6 +98,7 @@ export function loadConfig(env: Env = process.env) {
       minInsync: int(env, "TOPIC_MIN_INSYNC", full ? 2 : 1, 1),
       retentionHours: int(env, "KAFKA_RETENTION_HOURS", 720, 1),
       sendTimeoutMs: int(env, "KAFKA_SEND_TIMEOUT_MS", 30_000, 1000),
+      compression: choice(env, "KAFKA_COMPRESSION", KAFKA_COMPRESSIONS),
       caCert: env.KAFKA_CA_CERT || (sec.secure ? join(sec.secrets, "ca.crt") : undefined),
       sasl: sec.kafkaUser
         ? {

@@ -2,11 +2,28 @@
 // sent through the project's producer (reliable-producer.ts), and how a consumed record's headers are read.
 
 import { readFileSync } from "node:fs";
+import { zstdCompressSync, zstdDecompressSync } from "node:zlib";
 import type { SASLMechanismValue } from "@platformatic/kafka";
-import { type IHeaders, Kafka, logLevel as KafkaLogLevel, type KafkaMessage, type SASLOptions } from "kafkajs";
+import {
+  CompressionCodecs,
+  CompressionTypes,
+  type IHeaders,
+  Kafka,
+  logLevel as KafkaLogLevel,
+  type KafkaMessage,
+  type SASLOptions,
+} from "kafkajs";
 import { type Config, ConfigError, topicsOf } from "./config.ts";
 import { log } from "./log.ts";
 import type { OutRecord, ReliableProducer } from "./reliable-producer.ts";
+
+/** kafkajs's zstd codec (it ships gzip only): Bun's own zstd (node:zlib), as @platformatic/kafka uses it. Registered
+ * when this module loads, so every kafkajs consumer of the project reads the producers' zstd batches. */
+export const zstdCodec = {
+  compress: async (encoder: { buffer: Buffer }) => zstdCompressSync(encoder.buffer),
+  decompress: async (buffer: Buffer) => zstdDecompressSync(buffer),
+};
+CompressionCodecs[CompressionTypes.ZSTD] = () => zstdCodec;
 
 /** How this program reaches the cluster, for either client: with BTC_SECURE=1 (or KAFKA_USERNAME, KAFKA_CA_CERT),
  * TLS with the CA and SASL as this program's own user (KAFKA_USERNAME, else its identity; KAFKA_PASSWORD, else

@@ -1,4 +1,4 @@
-// The project's Kafka producer: idempotent (acks=all, one request in flight, gzip batches), every send resolved or
+// The project's Kafka producer: idempotent (acks=all, one request in flight, zstd batches), every send resolved or
 // rejected within a bound, and replaced after any failed send. The client is @platformatic/kafka: measured on Kafka
 // 4.4.0 behind this same wrapper it used 0.68 of kafkajs's CPU per record produced and held the frozen-broker and
 // no-quorum faults (docs/dependencies.md); the consumers stay on kafkajs (lib/consume.ts). Keys are placed with
@@ -48,8 +48,9 @@ export function backoffMs(attempt: number): number {
   return Math.min(5000, 200 * 2 ** Math.max(0, attempt - 1));
 }
 
-/** The producer's settings: idempotent (which forces acks=all and one request in flight), gzip, Kafka's partitioner. */
-export function producerOptions(cfg: Config, clientId: string, compression: "gzip" | "none" = "gzip") {
+/** The producer's settings: idempotent (which forces acks=all and one request in flight), KAFKA_COMPRESSION (zstd),
+ * Kafka's partitioner. */
+export function producerOptions(cfg: Config, clientId: string, compression = cfg.kafka.compression) {
   return {
     clientId,
     ...platformaticConnection(cfg),
