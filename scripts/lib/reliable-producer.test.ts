@@ -1,13 +1,22 @@
 import { expect, test } from "bun:test";
-import { compatibilityPartitioner } from "@platformatic/kafka";
 import { Partitioners } from "kafkajs";
-import { errorChain, headerMap, KafkaSendError, SendTimeout, toMessages, within } from "./reliable-producer.ts";
+import { loadConfig } from "./config.ts";
+import {
+  errorChain,
+  headerMap,
+  KafkaSendError,
+  producerOptions,
+  SendTimeout,
+  toMessages,
+  within,
+} from "./reliable-producer.ts";
 
 test("a key lands on the partition kafkajs (and the Java client) gave it: a key keeps its partition across clients", () => {
   const kafkajs = Partitioners.DefaultPartitioner();
+  const { partitioner } = producerOptions(loadConfig({}), "test");
   for (const partitions of [1, 3, 6, 12])
     for (const key of ["2026-12-06T20", "m:2026-12", "d:2026-12-06", "f4e5a1b2c3d4", "0", "é-ünïcode"]) {
-      const ours = (compatibilityPartitioner(undefined as never, Buffer.from(key)) as number) % partitions;
+      const ours = (partitioner(undefined, Buffer.from(key)) as number) % partitions;
       const theirs = kafkajs({
         topic: "t",
         partitionMetadata: Array.from({ length: partitions }, (_, i) => ({

@@ -2,20 +2,15 @@
 // rejected within a bound, and replaced after any failed send. The client is @platformatic/kafka: measured on Kafka
 // 4.4.0 behind this same wrapper it used 0.68 of kafkajs's CPU per record produced and held the frozen-broker and
 // no-quorum faults (docs/dependencies.md); the consumers stay on kafkajs (lib/consume.ts). Keys are placed with
-// Kafka's own partitioner (murmur2, positive), as kafkajs and the Java clients place them, so a key keeps its
+// Kafka's own partitioner (murmur2.ts: murmur2, positive), as kafkajs and the Java clients place them, so a key keeps its
 // partition whichever client wrote it. tests/producer-survives-broker-loss.test.ts kills and freezes a broker mid-send.
 // No topic or index of its own. Env: the Kafka variables of lib/config.ts (brokers, TLS and SASL, send timeout).
 
-import {
-  compatibilityPartitioner,
-  type MessageToProduce,
-  Producer,
-  type ProducerOptions,
-  stringSerializer,
-} from "@platformatic/kafka";
+import { type MessageToProduce, Producer, type ProducerOptions, stringSerializer } from "@platformatic/kafka";
 import type { IHeaders, Message } from "kafkajs";
 import type { Config } from "./config.ts";
 import { platformaticConnection } from "./kafka.ts";
+import { kafkaPartitioner } from "./murmur2.ts";
 
 /** A record to send: key and value as text or bytes, headers by name. */
 export type OutRecord = Pick<Message, "key" | "value" | "headers">;
@@ -61,7 +56,7 @@ export function producerOptions(cfg: Config, clientId: string, compression = cfg
     retries: 8,
     retryDelay: (_client: unknown, _op: string, attempt: number) => backoffMs(attempt),
     autocreateTopics: false,
-    partitioner: compatibilityPartitioner,
+    partitioner: kafkaPartitioner,
     serializers: { headerKey: stringSerializer }, // header names are text; keys, values and header values bytes
   } satisfies ProducerOptions<Buffer, Buffer, string, Buffer>;
 }
