@@ -2,10 +2,11 @@
 // traffic at x times the real rate (7 tx/s), published at the pace of the wall clock (transaction times = now, a
 // price every BENCH_PRICE_EVERY_S, as the live feed does) into the prices, transactions and volume bolts already
 // running in the bench's namespace. Per step: the rate asked and reached, the lag of the transactions and volume
-// groups every second and whether it stayed bounded, CPU and memory per program; at x10, freshness: from a
-// transaction's send acknowledged to its hour counting it (count and BTC), and from a price's send acknowledged to
-// its hour valuing everything before it (EUR). After each step the backlog drains and every hour is compared with
-// what was published (bench-expect.ts: plain loops, not the bolts' code): count, satoshis, EUR cents, largest.
+// groups every second and whether it stayed bounded, CPU and memory per program, what Elasticsearch did (its own
+// `_nodes/stats`); at x10, freshness: from a transaction's send acknowledged to its hour counting it (count and
+// BTC), and from a price's send acknowledged to its hour valuing everything before it (EUR). After each step the
+// backlog drains and every hour is compared with what was published (bench-expect.ts: plain loops, not the bolts'
+// code): count, satoshis, EUR cents, largest.
 
 import type { Message } from "kafkajs";
 import { boltGroup } from "../backup/offsets.ts";
@@ -15,6 +16,7 @@ import { sleep } from "../lib/log.ts";
 import { ReliableProducer } from "../lib/reliable-producer.ts";
 import { route } from "../producers/records.ts";
 import { simulateChain } from "../simulator/simulator.ts";
+import { esWork, workBetween } from "./bench-es-stats.ts";
 import { Expected, hourOfMs, volumeMismatches } from "./bench-expect.ts";
 import { priceRecord } from "./bench-pipeline.ts";
 import { type Prog, sampleUsage } from "./bench-procs.ts";
@@ -88,6 +90,7 @@ export async function runSteps(
       repeatProb: 0,
     });
     const usage = sampleUsage(progs);
+    const es0 = await esWork(cfg); // what Elasticsearch did in the step, from its own statistics
     const lags: Array<[number, number]> = [];
     const standbyLags: Array<[number, number]> = [];
     const split: number[][] = []; // [s, transactions group, volume group]
@@ -165,6 +168,7 @@ export async function runSteps(
     const mismatches = await volumeMismatches(cfg, expected, 120_000);
     const standbyMismatches = standby ? await volumeMismatches(standby, expected, 120_000) : [];
     const use = usage.stop();
+    const es_work = workBetween(es0, await esWork(cfg), published);
     results.push({
       x: step.x,
       seconds: Math.round(secs),
@@ -188,6 +192,7 @@ export async function runSteps(
             },
           }
         : {}),
+      es_work,
       usage: { ...use, reference_cpu_s: Math.round(referenceMs) / 1000, source_cpu_s: Math.round(sourceMs) / 1000 },
     });
     say(
