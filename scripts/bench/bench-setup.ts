@@ -36,6 +36,24 @@ export function benchRecords(cfg: Config, n: number): Message[] {
   return out;
 }
 
+/** The topics on the cluster beside the production namespace's (`cfg` has none): test or bench namespaces left
+ * behind. Every broker's fetches walk the replicas of every partition it holds, so they cost the brokers CPU on
+ * every send, and a bench on such a cluster measures them too (a test's leftovers, 48 topics, were measured here
+ * to add about two fifths to the brokers' CPU at x10). */
+export async function otherTopics(cfg: Config) {
+  const admin = kafkaClient(cfg, "bench-census").admin();
+  await admin.connect();
+  try {
+    const own = new Set(Object.values(topicsOf(cfg)));
+    const others = (await admin.listTopics()).filter((t) => !own.has(t) && !t.startsWith("__"));
+    const meta = others.length > 0 ? await admin.fetchTopicMetadata({ topics: others }) : { topics: [] };
+    const partitions = meta.topics.reduce((sum, t) => sum + t.partitions.length, 0);
+    return { topics: others.length, partitions, names: others.slice(0, 20) };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 /** The step running (named by the timeout) and its progress. */
 export const state = { step: "starting", detail: "", abandoned: false };
 const namespaces: Config[] = [];

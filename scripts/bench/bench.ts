@@ -24,7 +24,17 @@ import { freshness, startBolts } from "./bench-pipeline.ts";
 import { clusterProcs, stopChildren } from "./bench-procs.ts";
 import { type BenchResult, latency, machineFacts, printReport, writeResults } from "./bench-report.ts";
 import { measure, medianBy } from "./bench-run.ts";
-import { abandon, armTimeout, benchRecords, cleanup, namespace, standbyOf, state, step } from "./bench-setup.ts";
+import {
+  abandon,
+  armTimeout,
+  benchRecords,
+  cleanup,
+  namespace,
+  otherTopics,
+  standbyOf,
+  state,
+  step,
+} from "./bench-setup.ts";
 import { parseSteps, runSteps } from "./bench-steps.ts";
 
 const FRESHNESS_SAMPLES = 20;
@@ -45,6 +55,13 @@ async function main() {
   onShutdown("stop the bench's bolts, drop its namespaces", abandon); // Ctrl-C leaves nothing running
   const date = new Date().toISOString();
   console.log(`btc-realtime bench: ${runs} x ${n} transactions, profile ${profile}, limit ${timeoutS} s`);
+  const others = await otherTopics(loadConfig({ ...process.env, BTC_NAMESPACE: "" }));
+  if (others.topics > 0)
+    console.log(
+      `  warning: the cluster holds ${others.topics} other topics (${others.partitions} partitions) beside the platform's, ` +
+        `e.g. ${others.names.slice(0, 3).join(", ")}: their replicas cost the brokers CPU on every send and are measured too ` +
+        "(docs/bench.md, 'A clean cluster')",
+    );
   const measured = [];
   for (let i = 1; i <= runs; i++) {
     const m = await measure(n, `run ${i}/${runs}`);
@@ -89,6 +106,7 @@ async function main() {
     machine: { ...machineFacts(), kafka: jar?.replace(/^kafka-clients-|\.jar$/g, ""), elasticsearch: esVersion },
     kafka: {
       ...median.kafka,
+      other_topics_at_start: others,
       topics: {
         partitions: paced.kafka.partitions,
         replication: paced.kafka.replication,
