@@ -46,7 +46,11 @@ export async function dropNamespace(cfg: Config): Promise<void> {
   if (!cfg.namespace) throw new Error("refusing to drop the production namespace");
   const admin = kafkaClient(cfg, "test-drop").admin();
   await admin.connect();
-  await admin.deleteTopics({ topics: Object.values(topicsOf(cfg)) }).catch(() => {});
+  // a failed delete leaves the topics on the cluster, where they cost the brokers on every send (docs/bench.md,
+  // "A clean cluster"): said, not hidden; the test's own result stands either way
+  await admin
+    .deleteTopics({ topics: Object.values(topicsOf(cfg)) })
+    .catch((e) => console.warn(`namespace ${cfg.namespace}: its topics were not deleted: ${e}`));
   await admin.disconnect();
   await dropIndices(cfg).catch(() => {}); // every generation behind the aliases
 }

@@ -39,10 +39,11 @@ function num(env: Env, name: string, fallback: number): number {
   return n;
 }
 
-/** One of `allowed` (the first is the default). */
-function choice<T extends string>(env: Env, name: string, allowed: readonly T[]): T {
-  const v = str(env, name, allowed[0]!);
-  if (!allowed.includes(v as T)) throw new ConfigError(`${name}=${v}: expected ${allowed.join(", ")}`);
+/** One of `allowed` (by default the first); anything else is refused, naming the choices. */
+function choice<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T = allowed[0]!): T {
+  const v = str(env, name, fallback);
+  if (!allowed.includes(v as T))
+    throw new ConfigError(`${name}=${v}: expected ${allowed.slice(0, -1).join(", ")} or ${allowed.at(-1)}`);
   return v as T;
 }
 
@@ -61,16 +62,13 @@ function list(env: Env, name: string, fallback: string[]): string[] {
 /** The whole configuration, derived from an environment (process.env by default). Throws ConfigError. */
 export function loadConfig(env: Env = process.env) {
   if (PROJECT_DOTENV.error) throw new ConfigError(PROJECT_DOTENV.error);
-  const profile = str(env, "BTC_PROFILE", "full");
-  if (!PROFILES.includes(profile as Profile)) throw new ConfigError(`BTC_PROFILE=${profile}: expected full or small`);
+  const profile = choice(env, "BTC_PROFILE", PROFILES);
   const full = profile === "full";
   const ns = str(env, "BTC_NAMESPACE", "");
   if (!/^[a-z0-9-]*$/.test(ns)) throw new ConfigError(`BTC_NAMESPACE=${ns}: only a-z, 0-9 and - are allowed`);
   const standby = standbyOf(env);
   // ES_TARGET=standby: this program writes to (and reads) the standby cluster, in the standby's consumer groups
-  const target = str(env, "ES_TARGET", "primary");
-  if (target !== "primary" && target !== "standby")
-    throw new ConfigError(`ES_TARGET=${target}: expected primary or standby`);
+  const target = choice(env, "ES_TARGET", ["primary", "standby"]);
   const onStandby = target === "standby";
   const groupSuffix = str(env, "BOLT_GROUP_SUFFIX", onStandby ? STANDBY_GROUP_SUFFIX : "");
   if (!/^[a-z0-9-]*$/.test(groupSuffix))
@@ -81,7 +79,7 @@ export function loadConfig(env: Env = process.env) {
   const hostOf = (n: number) => sec.nodeHosts[n - 1] ?? sec.nodeHosts[0] ?? "127.0.0.1";
   const nodes = full ? [1, 2, 3] : [1];
   const cfg = {
-    profile: profile as Profile,
+    profile,
     namespace: ns,
     /** INDEX_GENERATION=N: indicesOf names the concrete generation `<alias>-gN` (make rebuild's own bolts) */
     indexGeneration: int(env, "INDEX_GENERATION", 0, 0),
@@ -197,19 +195,15 @@ function secretOf(secrets: string, system: "kafka" | "es", user: string): string
 
 /** Secure mode (BTC_SECURE=1): the secrets folder, this program's identity and users, the nodes' hosts. */
 function secureOf(env: Env) {
-  const flag = str(env, "BTC_SECURE", "0");
-  if (flag !== "0" && flag !== "1") throw new ConfigError(`BTC_SECURE=${flag}: expected 0 or 1`);
-  const secure = flag === "1";
+  const secure = choice(env, "BTC_SECURE", ["0", "1"]) === "1";
   const identity = env.BTC_IDENTITY || identityOfScript(process.argv[1] ?? "");
-  const mechanism = str(env, "KAFKA_SASL_MECHANISM", "scram-sha-512");
-  if (mechanism !== "scram-sha-512" && mechanism !== "scram-sha-256" && mechanism !== "plain")
-    throw new ConfigError(`KAFKA_SASL_MECHANISM=${mechanism}: expected scram-sha-512, scram-sha-256 or plain`);
+  const mechanism = choice(env, "KAFKA_SASL_MECHANISM", ["scram-sha-512", "scram-sha-256", "plain"]);
   return {
     secure,
     secrets: str(env, "BTC_SECRETS", join(str(env, "BTC_VAR", join(PROJECT_ROOT, "var")), "secrets")),
     identity,
     nodeHosts: list(env, "BTC_NODE_HOSTS", []),
-    mechanism: mechanism as "scram-sha-512" | "scram-sha-256" | "plain",
+    mechanism,
     kafkaUser: env.KAFKA_USERNAME || (secure ? identity : undefined),
     esUser: env.ES_USERNAME || (secure && !env.ES_API_KEY ? identity : undefined),
   };
@@ -222,14 +216,12 @@ export type SourceMode = (typeof SOURCE_MODES)[number];
 
 /** The producers' settings (scripts/producers): modes, sources, WebSocket liveness, the bounded buffer. */
 function producersOf(env: Env) {
-  const mode = str(env, "SOURCE_MODE", "simulate");
-  if (!SOURCE_MODES.includes(mode as SourceMode))
-    throw new ConfigError(`SOURCE_MODE=${mode}: expected live, simulate or replay`);
+  const mode = choice(env, "SOURCE_MODE", SOURCE_MODES, "simulate");
   const speedRaw = str(env, "REPLAY_SPEED", "1");
   const speed = speedRaw === "max" ? Number.POSITIVE_INFINITY : Number(speedRaw);
   if (!(speed > 0)) throw new ConfigError(`REPLAY_SPEED=${speedRaw}: expected a positive number or max`);
   return {
-    mode: mode as SourceMode,
+    mode,
     replayFile: env.REPLAY_FILE || undefined,
     /** replay pace: 1 original, N times faster, Infinity for max */
     replaySpeed: speed,
@@ -266,8 +258,7 @@ export const STANDBY_GROUP_SUFFIX = "-standby";
 
 /** The standby Elasticsearch cluster (bin/es-node standby N, standby:bolt-*-standby) and the dashboard's failover. */
 function standbyOf(env: Env) {
-  const flag = str(env, "ES_STANDBY", "0");
-  if (flag !== "0" && flag !== "1") throw new ConfigError(`ES_STANDBY=${flag}: expected 0 or 1`);
+  const flag = choice(env, "ES_STANDBY", ["0", "1"]);
   const nodesN = int(env, "ES_STANDBY_NODES_N", 1, 1);
   if (nodesN !== 1 && nodesN !== 3) throw new ConfigError(`ES_STANDBY_NODES_N=${nodesN}: expected 1 or 3`);
   const httpPort = int(env, "ES_STANDBY_HTTP_PORT", 9210, 1);
@@ -292,14 +283,12 @@ function standbyOf(env: Env) {
 /** make rebuild's settings (scripts/setup/rebuild.ts): consent, loss allowed, old generation dropped, and who
  * stops the live bolts around the swap (supervisord's storm:bolt-* programs; none in a namespace: a test's own). */
 function rebuildOf(env: Env, ns: string) {
-  const liveBolts = str(env, "REBUILD_LIVE_BOLTS", ns ? "none" : "supervisord");
-  if (liveBolts !== "supervisord" && liveBolts !== "none")
-    throw new ConfigError(`REBUILD_LIVE_BOLTS=${liveBolts}: expected supervisord or none`);
+  const liveBolts = choice(env, "REBUILD_LIVE_BOLTS", ["supervisord", "none"], ns ? "none" : "supervisord");
   return {
     confirm: str(env, "REBUILD_CONFIRM", "no") === "yes",
     allowLoss: str(env, "REBUILD_ALLOW_LOSS", "no") === "yes",
     dropOld: str(env, "REBUILD_DROP_OLD", "no") === "yes",
-    liveBolts: liveBolts as "supervisord" | "none",
+    liveBolts,
   };
 }
 

@@ -2,8 +2,9 @@
 // rejected within a bound, and replaced after any failed send. The client is @platformatic/kafka: measured on Kafka
 // 4.4.0 behind this same wrapper it used 0.68 of kafkajs's CPU per record produced and held the frozen-broker and
 // no-quorum faults (docs/dependencies.md); the consumers stay on kafkajs (lib/consume.ts). Keys are placed with
-// Kafka's own partitioner (murmur2.ts: murmur2, positive), as kafkajs and the Java clients place them, so a key keeps its
-// partition whichever client wrote it. tests/producer-survives-broker-loss.test.ts kills and freezes a broker mid-send.
+// Kafka's own partitioner (murmur2.ts: murmur2, positive), as kafkajs and the Java clients place them, so a key
+// keeps its partition whichever client wrote it. tests/producer-survives-broker-loss.test.ts kills and freezes a
+// broker mid-send.
 // No topic or index of its own. Env: the Kafka variables of lib/config.ts (brokers, TLS and SASL, send timeout).
 
 import { type MessageToProduce, Producer, type ProducerOptions, stringSerializer } from "@platformatic/kafka";
