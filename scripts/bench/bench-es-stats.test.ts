@@ -9,10 +9,12 @@ test("a node's statistics read as counters, missing ones 0; the difference per 1
     indexing: { index_total: 2100, index_time_in_millis: 1050 },
     refresh: { total: 24, external_total: 10 },
     search: { query_total: 500 },
+    bulk: { total_operations: 8 },
   });
   const w = workBetween(before, after, 2000);
   expect(w.total.index_total).toBe(2000);
   expect(w.per_1000_tx.index_ms).toBe(500);
   expect(w.per_1000_tx.refresh_total).toBe(10);
   expect(w.per_1000_tx.query_total).toBe(250);
+  expect(w.total.shard_bulk_total).toBe(8);
 });

@@ -1,6 +1,7 @@
 // What Elasticsearch did during a part of `make bench`, from its own statistics (`_nodes/stats/indices`, summed over
 // the nodes, every index: run the bench alone): documents indexed and the time spent indexing, searches (query and
-// fetch phases), gets, refreshes (all, and those asked by clients: `refresh=wait_for` and `_refresh`), merges.
+// fetch phases), gets, refreshes (all, and those asked by clients: `refresh=wait_for` and `_refresh`), merges, and
+// the shard-level bulk requests (one per bulk per shard copy: their count says how many documents a bulk carried).
 // Taken before and after the pipeline's drain and the raw `_bulk`, the difference per 1,000 transactions shows
 // where the pipeline makes Elasticsearch work harder than a plain bulk of the same documents (issue 18, point 3).
 
@@ -22,6 +23,8 @@ const COUNTERS = {
   external_refresh_total: ["refresh", "external_total"],
   merge_total: ["merges", "total"],
   merge_ms: ["merges", "total_time_in_millis"],
+  shard_bulk_total: ["bulk", "total_operations"],
+  shard_bulk_ms: ["bulk", "total_time_in_millis"],
 } as const;
 export const ES_WORK_FIELDS = Object.keys(COUNTERS) as (keyof typeof COUNTERS)[];
 export type EsWork = Record<keyof typeof COUNTERS, number>;

@@ -91,7 +91,17 @@ function esWorkRow(r: BenchResult): Array<[string, string]> {
   const p = (r.pipeline as Work).es_work?.per_1000_tx;
   const b = (r.elasticsearch.raw_bulk as Work).es_work?.per_1000_tx;
   if (!p || !b) return [];
-  const keys = ["index_ms", "query_total", "query_ms", "refresh_total", "refresh_ms", "merge_ms"];
+  const keys = [
+    "index_ms",
+    "query_total",
+    "query_ms",
+    "refresh_total",
+    "refresh_ms",
+    "merge_ms",
+    "shard_bulk_total",
+  ].filter(
+    (k) => p[k] !== undefined && b[k] !== undefined, // results older than a counter do not have it
+  );
   return [
     [
       "Elasticsearch per 1,000 tx, drain / raw `_bulk` (its `_nodes/stats`)",
