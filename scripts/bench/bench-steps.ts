@@ -108,6 +108,9 @@ export async function runSteps(
     let nextSample = t0;
     let next = chain.next().value!;
     while (Date.now() < t0 + step.seconds * 1000) {
+      // as the producers' publisher (publisher.ts): a batch leaves once its first record is PRODUCER_LINGER_MS old
+      const linger = next.at + cfg.producers.lingerMs - Date.now();
+      if (next.at <= Date.now() && linger > 0) await sleep(linger);
       const s0 = process.threadCpuUsage();
       const due = [];
       while (next.at <= Date.now() && due.length < 5000) {

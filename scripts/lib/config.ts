@@ -250,6 +250,7 @@ function producersOf(env: Env) {
     bufferMax: int(env, "PRODUCER_BUFFER_MAX", 100_000, 1),
     bufferMaxBytes: int(env, "PRODUCER_BUFFER_MAX_MB", 64, 1) * 1_048_576,
     batchMax: int(env, "PRODUCER_BATCH_MAX", 500, 1),
+    lingerMs: int(env, "PRODUCER_LINGER_MS", 20, 0),
   };
 }
 

@@ -114,3 +114,47 @@ test("a block or price record never waits behind a backlog of transaction batche
   await p.close(1000);
   expect(p.published).toBe(202);
 });
+
+test("linger: a send waits until its first record is lingerMs old, so records pushed meanwhile go in the same batch", async () => {
+  const sends = (lingerMs: number) => {
+    const got: number[] = [];
+    const p = new Publisher(
+      async (_topic, messages) => {
+        got.push(messages.length);
+      },
+      { max: 1000, maxBytes: 1e6, batchMax: 100, lingerMs },
+    );
+    return { p, got };
+  };
+  for (const [lingerMs, want] of [
+    [0, [1, 9]], // no linger: the first record leaves alone, the rest while it is in flight
+    [80, [10]],
+  ] as const) {
+    const { p, got } = sends(lingerMs);
+    p.start();
+    p.push(tx(0));
+    await Bun.sleep(20);
+    for (let i = 1; i < 10; i++) p.push(tx(i));
+    for (let i = 0; i < 50 && p.count > 0; i++) await Bun.sleep(20);
+    expect(got).toEqual([...want]);
+    await p.close(1000);
+  }
+});
+
+test("linger: a full batch and a closing publisher do not wait", async () => {
+  const got: number[] = [];
+  const p = new Publisher(
+    async (_topic, messages) => {
+      got.push(messages.length);
+    },
+    { max: 1000, maxBytes: 1e6, batchMax: 5, lingerMs: 60_000 },
+  );
+  for (let i = 0; i < 7; i++) p.push(tx(i));
+  p.start();
+  await Bun.sleep(50);
+  expect(got).toEqual([5]); // the full batch went at once; the 2 left linger
+  const t0 = performance.now();
+  await p.close(5000);
+  expect(got).toEqual([5, 2]);
+  expect(performance.now() - t0).toBeLessThan(1000);
+});

@@ -1,7 +1,9 @@
 // The producers' bounded buffer in front of Kafka: records wait in per-topic FIFO queues (so each key stays in
 // order) and one sender loop sends them in batches (blocks and prices first, never behind a transaction backlog;
 // the other queues in turn), one send in flight, retrying with backoff while Kafka is slow
-// or down. Memory is bounded (records and bytes): beyond the bound a droppable record (a transaction) is dropped,
+// or down. A batch not yet full leaves once its first record is `lingerMs` old (PRODUCER_LINGER_MS, Kafka's
+// linger.ms): fewer, bigger batches, measured at x1000 to cut the transactions bolt's CPU per transaction by a fifth
+// and the brokers' by a quarter (docs/producers.md). Memory is bounded (records and bytes): beyond the bound a droppable record (a transaction) is dropped,
 // and a non-droppable one (block, price) evicts the oldest droppable one; each drop is counted and logged (a
 // summary a second with the keys). pushWait() applies back-pressure instead (replay: nothing is lost).
 
@@ -9,9 +11,9 @@ import type { Message } from "kafkajs";
 import { backoff, log, sleep } from "../lib/log.ts";
 
 export type Outgoing = { topic: string; message: Message; droppable: boolean };
-type Queued = Outgoing & { bytes: number };
+type Queued = Outgoing & { bytes: number; at: number };
 export type SendFn = (topic: string, messages: Message[]) => Promise<unknown>;
-export type PublisherOptions = { max: number; maxBytes: number; batchMax: number };
+export type PublisherOptions = { max: number; maxBytes: number; batchMax: number; lingerMs?: number };
 
 const sizeOf = (m: Message) => (m.value ? Buffer.byteLength(m.value as string) : 0) + 200;
 const TOO_LARGE = /MESSAGE_TOO_LARGE|RECORD_LIST_TOO_LARGE|too large/i;
@@ -24,6 +26,7 @@ export class Publisher {
   dropped = 0;
   private pendingDrops: string[] = [];
   private wake: (() => void) | undefined;
+  private endLinger: (() => void) | undefined;
   private space: Array<() => void> = [];
   private closing = false;
   private loop: Promise<void> | undefined;
@@ -93,7 +96,7 @@ export class Publisher {
       this.drop(o, "buffer full");
       return false;
     }
-    this.enqueue({ ...o, bytes });
+    this.enqueue({ ...o, bytes, at: performance.now() });
     return true;
   }
 
@@ -105,7 +108,7 @@ export class Publisher {
       this.drop(o, "producer stopping");
       return;
     }
-    this.enqueue({ ...o, bytes });
+    this.enqueue({ ...o, bytes, at: performance.now() });
   }
 
   start(): void {
@@ -129,6 +132,13 @@ export class Publisher {
         if (this.closing) break;
         await new Promise<void>((r) => (this.wake = r));
         this.wake = undefined;
+        continue;
+      }
+      const wait =
+        this.closing || list.length >= limit ? 0 : (this.opts.lingerMs ?? 0) - (performance.now() - list[0]!.at);
+      if (wait > 0) {
+        await Promise.race([sleep(wait), new Promise<void>((r) => (this.endLinger = r))]); // close() ends the wait
+        this.endLinger = undefined;
         continue;
       }
       const batch = list.slice(0, limit);
@@ -177,6 +187,7 @@ export class Publisher {
     this.stopAt = Date.now() + withinMs;
     for (const r of this.space.splice(0)) r();
     this.wake?.();
+    this.endLinger?.();
     const loop = this.loop ?? Promise.resolve();
     await Promise.race([loop, sleep(withinMs)]);
     for (const list of this.queues.values()) for (const q of list.splice(0)) this.drop(q, "unsent at shutdown");

@@ -29,6 +29,7 @@ export function startPublishing(
     max: cfg.producers.bufferMax,
     maxBytes: cfg.producers.bufferMaxBytes,
     batchMax: cfg.producers.batchMax,
+    lingerMs: cfg.producers.lingerMs,
   });
   publisher.start();
   const origin: Origin = ORIGIN_OF_MODE[cfg.producers.mode];
