@@ -1,11 +1,11 @@
 // The producers' bounded buffer in front of Kafka: records wait in per-topic FIFO queues (so each key stays in
-// order) and one sender loop sends them in batches (blocks and prices first, never behind a transaction backlog;
-// the other queues in turn), one send in flight, retrying with backoff while Kafka is slow
-// or down. A batch not yet full leaves once its first record is `lingerMs` old (PRODUCER_LINGER_MS, Kafka's
-// linger.ms): fewer, bigger batches, measured at x1000 to cut the transactions bolt's CPU per transaction by a fifth
-// and the brokers' by a quarter (docs/producers.md). Memory is bounded (records and bytes): beyond the bound a droppable record (a transaction) is dropped,
-// and a non-droppable one (block, price) evicts the oldest droppable one; each drop is counted and logged (a
-// summary a second with the keys). pushWait() applies back-pressure instead (replay: nothing is lost).
+// order) and one sender loop sends them in batches (blocks and prices first, never behind a transaction backlog; the
+// other queues in turn), one send in flight, retrying with backoff while Kafka is slow or down. A batch not yet full
+// leaves once its first record is `lingerMs` old (PRODUCER_LINGER_MS, Kafka's linger.ms): fewer, bigger batches,
+// measured at x1000 to cut the transactions bolt's CPU per transaction by a fifth and the brokers' by a quarter
+// (docs/producers.md). Memory is bounded (records and bytes): beyond the bound a droppable record (a transaction) is
+// dropped, and a non-droppable one (block, price) evicts the oldest droppable one; each drop is counted and logged
+// (a summary a second with the keys). pushWait() applies back-pressure instead (replay: nothing is lost).
 
 import type { Message } from "kafkajs";
 import { backoff, log, sleep } from "../lib/log.ts";
