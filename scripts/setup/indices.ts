@@ -63,9 +63,13 @@ export function mappingDrift(want: Record<string, unknown>, live: Record<string,
   return out;
 }
 
-/** A difference that only makes the live index do more than the file asks: a field indexed there that the file
- * leaves unindexed (`index: false`). Elasticsearch works more per document, the figures are the same. */
-export const indexesMore = (drift: string) => /\.index: live (undefined|true), file false$/.test(drift);
+/** The field (dotted path) of a difference that only makes the live index do more than the file asks: a field
+ * indexed there that the file leaves unindexed (`index: false`). Elasticsearch works more per document, the figures
+ * are the same. Undefined for any other difference. */
+export function fieldIndexedMore(drift: string): string | undefined {
+  const m = drift.match(/^(.*)\.index: live (undefined|true), file false$/);
+  return m ? m[1]!.replace(/(^|\.)properties\./g, "$1") : undefined;
+}
 
 /** Every concrete index of a name (legacy, generations in use or left over), with its aliases, mappings, settings. */
 export async function liveIndices(es: Client, alias: string) {
@@ -114,10 +118,12 @@ export async function ensureIndices(cfg: Config, say: (line: string) => void = (
     }
     const info = live[state.current]!;
     const s = info.settings?.index ?? {};
-    const diffs = mappingDrift(
+    const all = mappingDrift(
       spec.mappings as Record<string, unknown>,
       (info.mappings ?? {}) as Record<string, unknown>,
     );
+    const more = all.map(fieldIndexedMore).filter((f) => f !== undefined);
+    const diffs = all.filter((d) => fieldIndexedMore(d) === undefined);
     const shards = spec.settings.number_of_shards;
     // a shard count is fixed at creation and changes the speed, never the figures: said, and left to make rebuild
     if (Number(s.number_of_shards) !== shards)
@@ -128,13 +134,11 @@ export async function ensureIndices(cfg: Config, say: (line: string) => void = (
     if (Number(s.number_of_replicas) !== spec.settings.number_of_replicas)
       diffs.push(`replicas: live ${s.number_of_replicas}, wanted ${spec.settings.number_of_replicas}`);
     // like a shard count: said, with the rebuild that applies it, never a DRIFT that stops make up
-    const more = diffs.filter(indexesMore);
     if (more.length > 0)
       say(
-        `index ${state.current}: indexes ${more.map((d) => d.split(".index:")[0]!.replace(/(^|\.)properties\./g, "$1")).join(", ")}, which es-indices.http ` +
-          "leaves unindexed (more work per document, the same figures): REBUILD_CONFIRM=yes make rebuild applies it",
+        `index ${state.current}: indexes ${more.join(", ")}, which es-indices.http leaves unindexed (more work per ` +
+          "document, the same figures): REBUILD_CONFIRM=yes make rebuild applies it",
       );
-    diffs.splice(0, diffs.length, ...diffs.filter((d) => !indexesMore(d)));
     const what = state.legacy ? `${spec.name} (a concrete index: make rebuild makes it an alias)` : state.current;
     if (diffs.length === 0) say(`index ${what}: as specified`);
     else {
