@@ -1,87 +1,33 @@
-// The producers' bounded buffer in front of Kafka: records wait in per-topic FIFO queues (so each key stays in
-// order) and one sender loop sends them in batches (blocks and prices first, never behind a transaction backlog; the
-// other queues in turn), one send in flight, retrying with backoff while Kafka is slow or down. A batch not yet full
-// leaves once its first record is `lingerMs` old (PRODUCER_LINGER_MS, Kafka's linger.ms): fewer, bigger batches,
-// measured at x1000 to cut the transactions bolt's CPU per transaction by a fifth and the brokers' by a quarter
-// (docs/producers.md). Memory is bounded (records and bytes): beyond the bound a droppable record (a transaction) is
-// dropped, and a non-droppable one (block, price) evicts the oldest droppable one; each drop is counted and logged
-// (a summary a second with the keys). pushWait() applies back-pressure instead (replay: nothing is lost).
+// The producers' sender in front of Kafka: one loop sends the bounded buffer's records (record-buffer.ts: per-topic
+// queues, drops counted and logged) in batches, one send in flight, retrying with backoff while Kafka is slow or
+// down. A batch not yet full leaves once its first record is `lingerMs` old (PRODUCER_LINGER_MS, Kafka's linger.ms):
+// fewer, bigger batches, measured at x1000 to cut the transactions bolt's CPU per transaction by a fifth and the
+// brokers' by a quarter (docs/producers.md). push() never blocks (a record that does not fit is dropped);
+// pushWait() applies back-pressure instead (replay: nothing is lost).
 
 import type { Message } from "kafkajs";
 import { backoff, log, sleep } from "../lib/log.ts";
+import { type Outgoing, RecordBuffer, sizeOf } from "./record-buffer.ts";
 
-export type Outgoing = { topic: string; message: Message; droppable: boolean };
-type Queued = Outgoing & { bytes: number; at: number };
 export type SendFn = (topic: string, messages: Message[]) => Promise<unknown>;
 export type PublisherOptions = { max: number; maxBytes: number; batchMax: number; lingerMs?: number };
 
-const sizeOf = (m: Message) => (m.value ? Buffer.byteLength(m.value as string) : 0) + 200;
 const TOO_LARGE = /MESSAGE_TOO_LARGE|RECORD_LIST_TOO_LARGE|too large/i;
 
-export class Publisher {
-  readonly queues = new Map<string, Queued[]>();
-  count = 0;
-  bytes = 0;
+export class Publisher extends RecordBuffer {
   published = 0;
-  dropped = 0;
-  private pendingDrops: string[] = [];
-  private wake: (() => void) | undefined;
   private endLinger: (() => void) | undefined;
-  private space: Array<() => void> = [];
   private closing = false;
   private loop: Promise<void> | undefined;
   private reporter: ReturnType<typeof setInterval>;
+  private stopAt: number | undefined;
 
   constructor(
     private readonly send: SendFn,
     private readonly opts: PublisherOptions,
   ) {
+    super(opts);
     this.reporter = setInterval(() => this.reportDrops(), 1000);
-  }
-
-  private fits(bytes: number): boolean {
-    return this.count < this.opts.max && this.bytes + bytes <= this.opts.maxBytes;
-  }
-
-  private drop(o: Outgoing, why: string): void {
-    this.dropped++;
-    this.pendingDrops.push(`${o.topic}/${String(o.message.key)}: ${why}`);
-  }
-
-  /** Flush the drop log: every drop appears in a line (the first 200 keys of the second are listed). */
-  reportDrops(): void {
-    if (this.pendingDrops.length === 0) return;
-    const n = this.pendingDrops.length;
-    log.warn("dropped records: buffer full (Kafka slow or down)", {
-      count: n,
-      totalDropped: this.dropped,
-      buffered: this.count,
-      records: this.pendingDrops.slice(0, 200),
-      more: Math.max(0, n - 200),
-    });
-    this.pendingDrops = [];
-  }
-
-  private enqueue(q: Queued): void {
-    const list = this.queues.get(q.topic) ?? [];
-    if (list.length === 0) this.queues.set(q.topic, list);
-    list.push(q);
-    this.count++;
-    this.bytes += q.bytes;
-    this.wake?.();
-  }
-
-  private evictOldestDroppable(): boolean {
-    for (const list of this.queues.values()) {
-      const i = list.findIndex((q) => q.droppable);
-      if (i < 0) continue;
-      const [q] = list.splice(i, 1);
-      this.count--;
-      this.bytes -= q!.bytes;
-      this.drop(q!, "evicted for a block or price record");
-      return true;
-    }
-    return false;
   }
 
   /** Buffer a record for sending; false when it was dropped (counted and logged). Never blocks. */
@@ -113,14 +59,6 @@ export class Publisher {
 
   start(): void {
     this.loop ??= this.run();
-  }
-
-  private turn = 0;
-  /** The queue to send from next: one whose head is a block or a price first (never behind a backlog of
-   * transaction batches), else the non-empty queues in turn. */
-  private next(): Queued[] | undefined {
-    const lists = [...this.queues.values()].filter((l) => l.length > 0);
-    return lists.find((l) => !l[0]!.droppable) ?? lists[this.turn++ % Math.max(1, lists.length)];
   }
 
   private async run(): Promise<void> {
@@ -171,16 +109,6 @@ export class Publisher {
     }
   }
 
-  private remove(list: Queued[], n: number): void {
-    for (const q of list.splice(0, n)) {
-      this.count--;
-      this.bytes -= q.bytes;
-    }
-    for (const r of this.space.splice(0)) r();
-  }
-
-  private stopAt: number | undefined;
-
   /** Stop taking records, send what is buffered for up to `withinMs`, count the rest as dropped. */
   async close(withinMs: number): Promise<void> {
     this.closing = true;
@@ -190,9 +118,7 @@ export class Publisher {
     this.endLinger?.();
     const loop = this.loop ?? Promise.resolve();
     await Promise.race([loop, sleep(withinMs)]);
-    for (const list of this.queues.values()) for (const q of list.splice(0)) this.drop(q, "unsent at shutdown");
-    this.count = 0;
-    this.bytes = 0;
+    this.dropAll("unsent at shutdown");
     clearInterval(this.reporter);
     this.reportDrops();
     log.info("publisher closed", { published: this.published, dropped: this.dropped });
