@@ -9,12 +9,14 @@
 // Then every figure of btc-volume and btc-miner is compared with the reference figures of the stream plus the
 // extra transactions (reference-figures.ts: plain loops, no code of the bolts): counts and satoshis exact, EUR to
 // the cent. A table of fault, lag when it landed, recovery
-// time, and records lost and doubled is printed and written to chaos-results/. Exit 0 only when all is exact.
+// time, and records lost and doubled is printed and written to chaos-results/ (CHAOS_RESULTS_DIR). Exit 0 only
+// when all is exact.
 // It works in its own namespace, but it kills, freezes and stops the running clusters' brokers and nodes: run it
 // on a test platform (CHAOS_CONFIRM=yes). Env: CHAOS_SEED (1), CHAOS_FULL (1; 0: the short schedule), CHAOS_HOURS
 // (22 for the full schedule, 3 for the short one), CHAOS_SPEED (replay speed, 60), CHAOS_CLUSTER_FAULTS (1; 0: only
 // the bolts' and the source's faults), CHAOS_STANDBY (1: the full schedule loses the primary cluster while the
-// standby serves, which needs ES_STANDBY=1 and make up; 0: without), and the Kafka / Elasticsearch variables.
+// standby serves, which needs ES_STANDBY=1 and make up; 0: without), CHAOS_RESULTS_DIR (chaos-results), and the
+// Kafka / Elasticsearch variables.
 
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { pipelineHealth } from "../health/pipeline-health.ts";
@@ -145,11 +147,12 @@ export async function chaos(env: Record<string, string | undefined> = process.en
       ? { exact: standbyDiff.length === 0, differences: standbyDiff.slice(0, 20) }
       : "not run (CHAOS_STANDBY=0, the short schedule or no cluster faults)",
   };
-  mkdirSync(`${PROJECT_ROOT}/chaos-results`, { recursive: true });
+  const dir = env.CHAOS_RESULTS_DIR || `${PROJECT_ROOT}/chaos-results`;
+  mkdirSync(dir, { recursive: true });
   // the latest run, and one file per schedule and seed (three seeds of the full schedule are the issue's record)
   const profile = cfg.profile === "full" ? "" : `-${cfg.profile}`; // full-seed-21.json, short-seed-7-small.json
   for (const name of [`latest-${cfg.profile}`, `${full ? "full" : "short"}-seed-${seed}${profile}`])
-    writeFileSync(`${PROJECT_ROOT}/chaos-results/${name}.json`, `${JSON.stringify(report, null, 2)}\n`);
+    writeFileSync(`${dir}/${name}.json`, `${JSON.stringify(report, null, 2)}\n`);
   console.table(outcomes.map((o) => ({ ...o, recoveryMs: o.recoveryMs ?? "never" })));
   console.log(`lost ${lost}, doubled ${doubled}, figures ${report.exact ? "EXACT" : `DIFFER: ${diff.join("; ")}`}`);
   if (standbyDiff)
