@@ -1,9 +1,12 @@
-// An index deleted under a running bolt (Elasticsearch with auto-creation off, so each write of the bulk answers
-// 404 index_not_found_exception): the records are not the culprits, so none is dead-lettered nor committed; the
-// bolt waits (lag held, offsets unchanged, the log says what to run) and, once the index is created again, writes
-// every one of them. Before the fix, each was dead-lettered and committed: lost from the index for good.
-// Elasticsearch is a private single node (tests/private-es.ts, port 19310): a cluster setting is changed on it.
-// Kafka is the shared cluster, in a namespace.
+// An index deleted under a running bolt, Elasticsearch's auto-creation left at its default (on): the bolts write
+// through the aliases with require_alias, so each write of the bulk answers 404 index_not_found_exception instead of
+// creating an index with guessed mappings; the records are not the culprits, so none is dead-lettered nor
+// committed; the bolt waits (lag held, offsets unchanged, no index created, the log says what to run) and, once the
+// index is created again, writes every one of them. Before the first fix, each was dead-lettered and committed
+// (lost from the index for good); before the second (7 December), with auto-creation on, the writes created a
+// concrete index of that name with guessed mappings and were committed into it (lag 0, 500 committed).
+// Elasticsearch is a private single node (tests/private-es.ts, port 19310). Kafka is the shared cluster, in a
+// namespace.
 // Run: bun test --timeout 420000 tests/missing-index-is-waited-for-not-dead-lettered.test.ts
 
 import { afterAll, expect, test } from "bun:test";
@@ -54,7 +57,6 @@ test("a write whose index is missing waits for it: nothing dead-lettered, nothin
   es = await startPrivateEs(19310);
   cfg = await freshNamespace("idxgone", { ES_NODES: es.url, INDEX_REPLICAS: "0" });
   const client = esClient(cfg);
-  await client.cluster.putSettings({ persistent: { "action.auto_create_index": "false" } });
   admin = await adminOf(cfg);
   const index = indicesOf(cfg).rawTransactions;
   const count = () =>
@@ -76,10 +78,11 @@ test("a write whose index is missing waits for it: nothing dead-lettered, nothin
   console.log(`index ${concrete} deleted for 15 s: lag ${held.lag}, committed ${held.committed}`);
   expect(held.lag).toBe(300); // records in flight, none committed past the missing index
   expect(held.committed).toBe(200);
+  expect(await client.indices.exists({ index })).toBe(false); // nothing auto-created with guessed mappings
   expect(bolt.exitCode).toBeNull();
   expect(await deadLetters(cfg)).toEqual([]);
   const logged = readFileSync(`${ROOT}/test-artifacts/${cfg.namespace}-transactions.log`, "utf8");
-  expect(logged).toContain("does not exist: create it (bun scripts/setup/indices.ts");
+  expect(logged).toContain("does not exist as an alias: create it (bun scripts/setup/indices.ts");
 
   await ensureIndices(cfg);
   await until("the 300 transactions written once the index is back", async () => (await count()) === 300, 90_000);

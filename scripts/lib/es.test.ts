@@ -70,6 +70,7 @@ test("a refusal that is not the record's fault is never 'refused': no privilege 
 
 test("a bulk item refused for want of privilege stops the program with what to fix; nothing is dead-lettered", async () => {
   const client = {
+    indices: { get: async () => ({}) },
     bulk: async () => ({
       items: [
         { create: { status: 201 } },
@@ -101,6 +102,7 @@ test("a bulk item refused for want of privilege stops the program with what to f
 test("a bulk item whose index is missing is retried until the index is back, with what to fix in the log", async () => {
   let calls = 0;
   const client = {
+    indices: { get: async () => ({}) },
     bulk: async () => {
       calls++;
       const missing = { status: 404, error: { type: "index_not_found_exception", reason: "no such index [x]" } };
@@ -110,6 +112,32 @@ test("a bulk item whose index is missing is retried until the index is back, wit
   const refused = await bulkWrite(client, [{ op: "index", index: "x", id: "1", doc: {}, ref: 0 }], { retryMaxMs: 10 });
   expect(refused).toEqual([]);
   expect(calls).toBe(3);
+});
+
+test("writes through an alias require one (nothing auto-created); to a concrete index, as they are", async () => {
+  const asked: Array<Record<string, unknown>> = [];
+  const lookups: string[] = [];
+  const client = {
+    indices: {
+      get: async ({ index }: { index: string }) => {
+        lookups.push(index);
+        if (index === "denied") throw { meta: { statusCode: 403 } };
+        // an alias resolves to its generation; a concrete index to itself; a deleted name to nothing
+        return (
+          { "btc-volume": { "btc-volume-g2": { aliases: {} } }, "btc-volume-g2": { "btc-volume-g2": {} } }[index] ?? {}
+        );
+      },
+    },
+    bulk: async (params: Record<string, unknown>) => {
+      asked.push(params);
+      return { items: [{ index: { status: 201 } }] };
+    },
+  } as unknown as Parameters<typeof bulkWrite>[0];
+  const op = { op: "index" as const, index: "btc-volume", id: "1", doc: {}, ref: 0 };
+  for (const index of ["btc-volume", "btc-volume-g2", "gone", "denied", "btc-volume"])
+    await bulkWrite(client, [{ ...op, index }]);
+  expect(asked.map((p) => p.require_alias)).toEqual([true, undefined, true, true, true]);
+  expect(lookups).toEqual(["btc-volume", "btc-volume-g2", "gone", "denied"]); // once per name
 });
 
 test("a read refused for want of privilege stops the program; a missing index is waited for", async () => {

@@ -8,11 +8,13 @@
 // for good (mapping errors, bad documents) so the caller dead-letters them before committing offsets. A request
 // refused as a whole (413 too large, 400, a permanent circuit breaker) is split until the culprit stands alone and
 // is refused; refused credentials (401, 403), of the request or of one item, stop the program with a message saying
-// what to fix. A missing index (404 index_not_found_exception: deleted, or not created yet where auto-creation is
-// off) is not the record's fault either: writes and reads wait for it, logging what to run.
+// what to fix. A missing index (404 index_not_found_exception: deleted, or not created yet; writes through an alias
+// require one, alias-writes.ts, so none is auto-created) is not the record's fault either: writes and reads wait
+// for it, logging what to run.
 
 import { readFileSync } from "node:fs";
 import { Client } from "@elastic/elasticsearch";
+import { throughAliases } from "./alias-writes.ts";
 import { type Config, ConfigError } from "./config.ts";
 import { FetchConnection } from "./es-connection.ts";
 import { backoff, sleep } from "./log.ts";
@@ -94,7 +96,8 @@ export function itemOutcome(op: BulkOp, status: number, type?: string): "done" |
 }
 
 const MISSING_HINT =
-  "create it (bun scripts/setup/indices.ts, as make up does), then refill it (REBUILD_CONFIRM=yes make rebuild)";
+  "create it (bun scripts/setup/indices.ts, as make up does), then refill it (REBUILD_CONFIRM=yes make rebuild); a " +
+  "concrete index from before the aliases is turned into one by the same make rebuild";
 
 /** The parts of a `_bulk` answer bulkWrite reads (each item's status and error, and its seq_no and primary term for
  * `onWritten`): Elasticsearch leaves out the rest (index, id, version, result, shards), a tenth of the bytes to write
@@ -144,9 +147,11 @@ export async function bulkWrite<T>(
     };
     let items: Array<Record<string, Item>>;
     try {
+      const requireAlias = await throughAliases(client, pending);
       const res = await client.bulk({
         operations: body,
         refresh: opts.refresh || undefined,
+        require_alias: requireAlias || undefined,
         filter_path: bulkAnswerFields(opts.onWritten !== undefined),
       });
       items = res.items as typeof items;
@@ -188,7 +193,7 @@ export async function bulkWrite<T>(
       if (outcome === "retry") {
         retry.push(o);
         why ??= indexMissing(r.status, r.error?.type)
-          ? `404 index ${o.index} does not exist: ${MISSING_HINT}`
+          ? `404 index ${o.index} does not exist as an alias: ${MISSING_HINT}`
           : `${r.status} ${r.error?.type ?? ""}`;
       } else if (outcome === "refused")
         refused.push({
