@@ -21,6 +21,7 @@ import { benchRecords } from "../bench/bench-setup.ts";
 import { fatalOrUsage, toolArgs, wholeArg } from "../lib/args.ts";
 import { type Config, configOrExit, loadConfig, PROJECT_ROOT, topicsOf } from "../lib/config.ts";
 import { kafkaClient } from "../lib/kafka.ts";
+import { within } from "../lib/reliable-producer.ts";
 import { topicSpecs } from "../setup/topics.ts";
 import { printRows, type Row, schedule, summarize } from "./bench-kafka-clients-rows.ts";
 import { type ClientName, consumeN, type Rec, toRecs } from "./kafka-clients-pair.ts";
@@ -32,13 +33,7 @@ const cpuMs = () => {
 };
 
 /** Within `ms`, or throw naming `what`. */
-async function bounded<T>(what: string, p: Promise<T>, ms = 600_000): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, rej) => {
-    timer = setTimeout(() => rej(new Error(`${what}: no result within ${ms} ms`)), ms);
-  });
-  return Promise.race([p, late]).finally(() => clearTimeout(timer));
-}
+const bounded = <T>(what: string, p: Promise<T>, ms = 600_000): Promise<T> => within(p, ms, what);
 
 /** `f` until it succeeds, for up to 30 s (a new topic's metadata reaches every broker a little later). */
 async function retrying<T>(what: string, f: () => Promise<T>): Promise<T> {

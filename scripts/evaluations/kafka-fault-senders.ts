@@ -13,7 +13,7 @@ import { Producer as PlatProducer } from "@platformatic/kafka";
 import { CompressionTypes } from "kafkajs";
 import type { Config } from "../lib/config.ts";
 import { kafkaClient } from "../lib/kafka.ts";
-import { errorChain, producerOptions, ReliableProducer, SendTimeout } from "../lib/reliable-producer.ts";
+import { within as boundedBy, errorChain, producerOptions, ReliableProducer } from "../lib/reliable-producer.ts";
 import type { Rec } from "./kafka-clients-pair.ts";
 import { connectProducer, KafkajsReliableProducer } from "./kafkajs-producer.ts";
 
@@ -22,27 +22,21 @@ export type Variant = (typeof VARIANTS)[number];
 export type Late = { resolved: number; rejected: number; errors: string[] };
 export type FaultSender = { send(recs: Rec[]): Promise<void>; close(): Promise<void>; late: Late };
 
-/** `p` within `ms`, else a SendTimeout; `late` counts how `p` settled after the bound. */
-export async function within<T>(p: Promise<T>, ms: number, late?: Late): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let over = false;
-  const bound = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      over = true;
-      reject(new SendTimeout(`send took more than ${ms} ms`));
-    }, ms);
-  });
+/** `p` within `ms`, else a SendTimeout (lib's `within`); `late` counts how `p` settled after the bound. */
+export function within<T>(p: Promise<T>, ms: number, late?: Late): Promise<T> {
+  const t0 = performance.now();
+  const over = () => performance.now() - t0 >= ms;
   p.then(
     () => {
-      if (over && late) late.resolved++;
+      if (late && over()) late.resolved++;
     },
     (e) => {
-      if (!over || !late) return;
+      if (!late || !over()) return;
       late.rejected++;
       if (late.errors.length < 3) late.errors.push(errorChain(e).slice(0, 600));
     },
   );
-  return Promise.race([p, bound]).finally(() => clearTimeout(timer));
+  return boundedBy(p, ms, "send");
 }
 
 const quietly = (p: Promise<unknown>, ms = 5000) => Promise.race([p.catch(() => {}), Bun.sleep(ms)]).then(() => {});
