@@ -140,6 +140,24 @@ test("writes through an alias require one (nothing auto-created); to a concrete 
   expect(lookups).toEqual(["btc-volume", "btc-volume-g2", "gone", "denied"]); // once per name
 });
 
+test("a lookup of the alias that fails never refuses the records: the write requires an alias, asked again later", async () => {
+  let lookups = 0;
+  const client = {
+    indices: {
+      get: async () => {
+        if (++lookups === 1)
+          throw { meta: { statusCode: 400, body: { error: { type: "illegal_argument_exception" } } } };
+        return { "btc-miner-g1": {} };
+      },
+    },
+    bulk: async () => ({ items: [{ index: { status: 201 } }] }),
+  } as unknown as Parameters<typeof bulkWrite>[0];
+  const op = { op: "index" as const, index: "btc-miner", id: "1", doc: {}, ref: 0 }; // not asked before
+  expect(await bulkWrite(client, [op], { retryMaxMs: 10 })).toEqual([]);
+  expect(await bulkWrite(client, [op], { retryMaxMs: 10 })).toEqual([]);
+  expect(lookups).toBe(2);
+});
+
 test("a read refused for want of privilege stops the program; a missing index is waited for", async () => {
   const denied = Object.assign(new Error("denied"), {
     meta: { statusCode: 403, body: { error: { type: "security_exception" } } },
