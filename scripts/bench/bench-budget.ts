@@ -3,6 +3,7 @@
 // 0.7 of the raw `_bulk`) can or cannot be met here: the raw `_bulk` has every core for Elasticsearch, the pipeline
 // shares them with the brokers and the bolts. Pure: docs/bench.md's and the README's rows (bench-readme.ts).
 
+import { threadsRow } from "./bench-es-threads.ts";
 import type { BenchResult } from "./bench-report.ts";
 
 export type Budget = {
@@ -154,6 +155,7 @@ export function summaryTable(results: Partial<Record<string, BenchResult>>): str
     );
     const b = budgetOf(r);
     if (b) rows.push(`| ${profile}: ${budgetRow(b).join(" | ")} |`);
+    for (const t of threadsRow(r)) rows.push(`| ${profile}: ${t.join(" | ")} |`);
     for (const s of r.steps ?? []) {
       if (s.freshness)
         rows.push(

@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { PROJECT_ROOT } from "../lib/config.ts";
 import { fatal } from "../lib/log.ts";
 import { budgetOf, budgetRow, summaryTable } from "./bench-budget.ts";
+import { threadsRow } from "./bench-es-threads.ts";
 import { type BenchResult, clientRates, likeProducersCompression } from "./bench-report.ts";
 
 /** Where make bench writes its results (bench-report.ts) and this reads the latest of each profile. */
@@ -81,6 +82,7 @@ function cpuRows(r: BenchResult): Array<[string, string]> {
     ],
     ["CPU s per 1,000 docs of Elasticsearch in the raw `_bulk`", b.esRaw.toFixed(2)],
     ...esWorkRow(r),
+    ...threadsRow(r),
     budgetRow(b),
   ];
 }

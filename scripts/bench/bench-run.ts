@@ -3,8 +3,9 @@
 // the bench's transactions (published with the bolts stopped, then the bolts started: the steady state, where the
 // bolts' start is a few seconds of minutes), and a raw `_bulk` of exactly the documents the pipeline wrote into a
 // copy of the index (same mapping and settings). CPU seconds of every program (the bolts, the bench, each broker,
-// each Elasticsearch JVM) during the drain and during the raw `_bulk`, also per 1,000 transactions, and what
-// Elasticsearch did in each (its own statistics: bench-es-stats.ts).
+// each Elasticsearch JVM) during the drain and during the raw `_bulk`, also per 1,000 transactions, what
+// Elasticsearch did in each (its own statistics: bench-es-stats.ts) and its CPU by kind of thread
+// (bench-es-threads.ts).
 
 import { rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -12,6 +13,7 @@ import { join } from "node:path";
 import { indicesOf, topicsOf } from "../lib/config.ts";
 import { consumeAll, esBulkCeiling, produce, readBack } from "./bench-ceilings.ts";
 import { esWork, workBetween } from "./bench-es-stats.ts";
+import { sampleEsThreads } from "./bench-es-threads.ts";
 import { consumerPerf, producerPerf } from "./bench-kafka-tools.ts";
 import { runBacklog, startBolts } from "./bench-pipeline.ts";
 import { clusterProcs, sampleUsage, stopChildren, type Usage } from "./bench-procs.ts";
@@ -56,6 +58,7 @@ export async function measure(n: number, label: string) {
   const consumeMs = await consumeAll(ceil, topicsOf(ceil).bpi, n);
   step(`${label}: pipeline, a backlog of ${n} transactions drained with EUR`);
   let usage: ReturnType<typeof sampleUsage> | undefined;
+  let esThreads: ReturnType<typeof sampleEsThreads> | undefined;
   const es0 = await esWork(pipe);
   const run = await runBacklog(
     pipe,
@@ -67,12 +70,14 @@ export async function measure(n: number, label: string) {
         { name: "bench (publisher, polls)", pid: process.pid },
       ];
       usage = sampleUsage([...progs, ...clusterProcs()]);
+      esThreads = sampleEsThreads(clusterProcs());
     },
     (d) => {
       state.detail = d;
     },
   );
   const use = usage!.stop();
+  const pipeThreads = esThreads!.stop(n);
   const pipeWork = workBetween(es0, await esWork(pipe), n);
   await stopChildren();
   step(`${label}: Elasticsearch ceiling, reading back the pipeline's documents`);
@@ -80,10 +85,12 @@ export async function measure(n: number, label: string) {
   if (docs.length !== n) throw new Error(`the pipeline wrote ${docs.length} raw documents for ${n} transactions`);
   step(`${label}: Elasticsearch ceiling, raw _bulk of ${docs.length} documents`);
   const esUse = sampleUsage(clusterProcs().filter((p) => p.name.startsWith("elasticsearch")));
+  const bulkThreads = sampleEsThreads(clusterProcs());
   const es1 = await esWork(ceil);
   const raw_bulk = await esBulkCeiling(ceil, indicesOf(ceil).rawTransactions, docs);
   const bulkWork = workBetween(es1, await esWork(ceil), n);
   const esCpu = esUse.stop();
+  const rawThreads = bulkThreads.stop(n);
   await cleanup(); // this run's topics and indices: three runs of 250,000 documents would fill the disk
   const txPerS = (n * 1000) / run.ms;
   const produced = perS(n, produceMs);
@@ -110,6 +117,7 @@ export async function measure(n: number, label: string) {
       es_cpu_s: esCpu.programs.reduce((s, u) => s + u.cpu_s, 0),
       es_cpu_s_per_1000_docs: perThousand(esCpu.programs, n),
       es_work: bulkWork,
+      es_threads: rawThreads,
     },
     pipeline: {
       ...run,
@@ -122,6 +130,7 @@ export async function measure(n: number, label: string) {
       usage: use,
       cpu_s_per_1000_tx: perThousand(use.programs, n),
       es_work: pipeWork,
+      es_threads: pipeThreads,
     },
   };
 }
