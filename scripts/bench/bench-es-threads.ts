@@ -83,7 +83,8 @@ export function cpuByKind(
 const ticksPerS = () => Number(Bun.spawnSync(["getconf", "CLK_TCK"]).stdout.toString().trim()) || 100;
 
 /** Start counting the Elasticsearch JVMs' CPU by kind of thread; stop(n): CPU s per 1,000 of `n`, all nodes summed,
- * the largest kind first (4 decimals, kinds that used none left out). A JVM that could not be read leaves its kinds out and says so. */
+ * the largest kind first (4 decimals, kinds that used none left out). A JVM that could not be read leaves its
+ * kinds out and is named in `unread`. */
 export function sampleEsThreads(procs: Prog[]) {
   const nodes = procs.filter((p) => p.name.startsWith("elasticsearch"));
   const first = new Map(nodes.map((p) => [p.pid, threadTicks(p.pid)]));
