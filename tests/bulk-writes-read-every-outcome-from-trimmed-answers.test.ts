@@ -4,7 +4,8 @@
 
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { type Config, indicesOf } from "../scripts/lib/config.ts";
-import { bulkWrite, esClient } from "../scripts/lib/es.ts";
+import { esClient } from "../scripts/lib/es.ts";
+import { bulkWrite } from "../scripts/lib/es-bulk.ts";
 import { dropNamespace, freshNamespace } from "./cluster.ts";
 
 let cfg: Config;

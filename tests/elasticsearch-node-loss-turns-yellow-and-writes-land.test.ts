@@ -3,7 +3,8 @@
 import { afterAll, beforeAll, expect, test } from "bun:test";
 import { $ } from "zx";
 import type { Config } from "../scripts/lib/config.ts";
-import { bulkWrite, esClient } from "../scripts/lib/es.ts";
+import { esClient } from "../scripts/lib/es.ts";
+import { bulkWrite } from "../scripts/lib/es-bulk.ts";
 import { dropNamespace, freshNamespace, ROOT } from "./cluster.ts";
 
 let cfg: Config;

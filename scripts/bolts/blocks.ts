@@ -27,7 +27,8 @@ import { periodKeysOf } from "../domain/rollups.ts";
 import { chainLinks, storedBlocks } from "../lib/block-index.ts";
 import { type Config, configOrExit, indicesOf, topicsOf } from "../lib/config.ts";
 import { type BoltContext, rejectedOf, runBolt, type Slice } from "../lib/consume.ts";
-import { type BulkOp, bulkWrite, esClient, withRetry } from "../lib/es.ts";
+import { esClient, withRetry } from "../lib/es.ts";
+import { type BulkOp, bulkWrite } from "../lib/es-bulk.ts";
 import { headerText, publishKeys, type Rejected, receivedAtOf } from "../lib/kafka.ts";
 import { fatal, log } from "../lib/log.ts";
 

@@ -21,7 +21,8 @@ import { minerDocId, minerDocsOf, type PeriodBlock, parsePeriodKey, periodBlocks
 import { type Config, configOrExit, indicesOf, topicsOf } from "../lib/config.ts";
 import { type BoltContext, rejectedOf, runBolt, type Slice } from "../lib/consume.ts";
 import { guardOf, type Version } from "../lib/doc-versions.ts";
-import { type BulkOp, bulkWrite, esClient, withRetry } from "../lib/es.ts";
+import { esClient, withRetry } from "../lib/es.ts";
+import { type BulkOp, bulkWrite } from "../lib/es-bulk.ts";
 import type { Rejected } from "../lib/kafka.ts";
 import { fatal, log } from "../lib/log.ts";
 import { pricesAt } from "../lib/price-index.ts";

@@ -19,7 +19,8 @@ import { hourKey } from "../domain/rollups.ts";
 import { updateValue } from "../domain/volume-minutes.ts";
 import { type Config, configOrExit, indicesOf, topicsOf } from "../lib/config.ts";
 import { type BoltContext, rejectedOf, runBolt, type Slice } from "../lib/consume.ts";
-import { type BulkOp, bulkWrite, esClient } from "../lib/es.ts";
+import { esClient } from "../lib/es.ts";
+import { type BulkOp, bulkWrite } from "../lib/es-bulk.ts";
 import { headerText, publishUpdates, type Rejected, receivedAtOf } from "../lib/kafka.ts";
 import { fatal } from "../lib/log.ts";
 

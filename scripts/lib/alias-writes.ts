@@ -1,4 +1,4 @@
-// Whether a bulk's writes go through the aliases, so that they can require one (lib/es.ts bulkWrite). Asks
+// Whether a bulk's writes go through the aliases, so that they can require one (lib/es-bulk.ts bulkWrite). Asks
 // Elasticsearch once per process and index name (GET <name>?features=aliases).
 
 import type { Client } from "@elastic/elasticsearch";

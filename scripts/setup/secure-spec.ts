@@ -20,7 +20,7 @@ export const BOLT_TOPICS: Record<(typeof BOLT_NAMES)[number], { in: Topic[]; out
 };
 
 /** Each bolt's indices: written, read, refreshed (the blocks bolt refreshes before its chain-split check; a write
- * with refresh=wait_for whose retry was answered 409 refreshes its indices: lib/es.ts bulkWrite). */
+ * with refresh=wait_for whose retry was answered 409 refreshes its indices: lib/es-bulk.ts bulkWrite). */
 export const BOLT_INDICES: Record<(typeof BOLT_NAMES)[number], { write: Index[]; read: Index[]; refresh?: Index[] }> = {
   prices: { write: ["rawBpi", "value"], read: ["value", "rawTransactions", "rawBlocks"], refresh: ["rawBpi", "value"] },
   transactions: { write: ["rawTransactions"], read: [], refresh: ["rawTransactions"] },
