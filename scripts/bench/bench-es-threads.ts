@@ -6,9 +6,9 @@
 // id). CPU of threads that ended in between is "threads that ended"; of threads jcmd could not name, "unnamed".
 // Linux only (/proc); jcmd from the JVM's own folder, else from PATH.
 
-import { existsSync, readdirSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, readdirSync, readlinkSync } from "node:fs";
 import { dirname, join } from "node:path";
-import type { Prog } from "./bench-procs.ts";
+import { cpuTicksOf, type Prog, statFields, TICKS } from "./bench-procs.ts";
 import type { BenchResult } from "./bench-report.ts";
 
 /** The kind of a JVM thread from its name: an Elasticsearch pool, or the JVM's own GC, JIT or other threads. */
@@ -32,11 +32,7 @@ export function threadNames(dump: string): Map<number, string> {
 
 /** CPU ticks (user + system) of each living thread of `pid`, and of the whole process. */
 function threadTicks(pid: number): { threads: Map<number, number>; total: number } {
-  const ticksOf = (path: string) => {
-    const s = readFileSync(path, "utf8");
-    const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
-    return Number(f[11]) + Number(f[12]);
-  };
+  const ticksOf = (path: string) => cpuTicksOf(statFields(path));
   const threads = new Map<number, number>();
   try {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
@@ -80,8 +76,6 @@ export function cpuByKind(
   return kinds;
 }
 
-const ticksPerS = () => Number(Bun.spawnSync(["getconf", "CLK_TCK"]).stdout.toString().trim()) || 100;
-
 /** Start counting the Elasticsearch JVMs' CPU by kind of thread; stop(n): CPU s per 1,000 of `n`, all nodes summed,
  * the largest kind first (4 decimals, kinds that used none left out). A JVM that could not be read leaves its
  * kinds out and is named in `unread`. */
@@ -90,7 +84,6 @@ export function sampleEsThreads(procs: Prog[]) {
   const first = new Map(nodes.map((p) => [p.pid, threadTicks(p.pid)]));
   return {
     stop(n: number): { cpu_s_per_1000: Record<string, number>; unread: string[] } {
-      const ticks = ticksPerS();
       const sum: Record<string, number> = {};
       const unread: string[] = [];
       const last = new Map(nodes.map((p) => [p.pid, threadTicks(p.pid)])); // every node's, before any jcmd runs
@@ -101,7 +94,7 @@ export function sampleEsThreads(procs: Prog[]) {
           unread.push(p.name);
           continue;
         }
-        for (const [k, s] of Object.entries(cpuByKind(before, after, threadNames(jcmdDump(p.pid)), ticks)))
+        for (const [k, s] of Object.entries(cpuByKind(before, after, threadNames(jcmdDump(p.pid)), TICKS)))
           sum[k] = (sum[k] ?? 0) + s;
       }
       const per = Object.entries(sum)

@@ -79,15 +79,25 @@ export function clusterProcs(): Prog[] {
   return [...brokers.sort((a, b) => (a.name < b.name ? -1 : 1)), ...nodes];
 }
 
-const TICKS = Number(Bun.spawnSync(["getconf", "CLK_TCK"]).stdout.toString().trim()) || 100;
+/** Clock ticks per second of /proc's CPU times. */
+export const TICKS = Number(Bun.spawnSync(["getconf", "CLK_TCK"]).stdout.toString().trim()) || 100;
 const PAGE = Number(Bun.spawnSync(["getconf", "PAGESIZE"]).stdout.toString().trim()) || 4096;
+
+/** The fields of a /proc stat file (a process's or a thread's) after its command name: utime is [11], stime [12],
+ * rss [21]. Throws once the process or thread is gone. */
+export function statFields(path: string): string[] {
+  const s = readFileSync(path, "utf8");
+  return s.slice(s.lastIndexOf(")") + 2).split(" ");
+}
+
+/** CPU ticks, user + system, of a stat file's fields. */
+export const cpuTicksOf = (f: string[]) => Number(f[11]) + Number(f[12]);
 
 /** CPU ticks (user + system) and resident bytes of a process, undefined once it is gone. */
 function stat(pid: number): { ticks: number; rss: number } | undefined {
   try {
-    const s = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = s.slice(s.lastIndexOf(")") + 2).split(" ");
-    return { ticks: Number(f[11]) + Number(f[12]), rss: Number(f[21]) * PAGE };
+    const f = statFields(`/proc/${pid}/stat`);
+    return { ticks: cpuTicksOf(f), rss: Number(f[21]) * PAGE };
   } catch {
     return undefined;
   }
